@@ -1,0 +1,66 @@
+"""Request id and session lifetime middleware."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from acuerdos.core.request_context import request_id_var
+
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Give every request an id (from `X-Request-ID` when well-formed), for logs and audit."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class SessionTimeoutMiddleware:
+    """End a session after `SESSION_IDLE_SECONDS` idle or `SESSION_ABSOLUTE_SECONDS` in all.
+
+    The last-seen mark is written at most once a minute, so that a busy page does not write
+    the session on every request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.setdefault("_started", now)
+            last_seen = request.session.get("_last_seen", now)
+            idle = now - int(last_seen) > settings.SESSION_IDLE_SECONDS
+            too_old = now - int(started) > settings.SESSION_ABSOLUTE_SECONDS
+            if idle or too_old:
+                next_url = request.get_full_path()
+                logout(request)
+                messages.info(request, _("Su sesión expiró. Ingrese de nuevo para continuar."))
+                if request.method == "GET" and not request.headers.get("HX-Request"):
+                    return redirect_to_login(next_url)
+                return redirect_to_login("/")
+            if now - int(last_seen) >= 60 or "_last_seen" not in request.session:
+                request.session["_last_seen"] = now
+        return self.get_response(request)

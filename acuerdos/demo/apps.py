@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "acuerdos.demo"
+    verbose_name = "Datos de demostración"

@@ -1,0 +1,23 @@
+"""Test settings: the production settings with a fast password hasher and no manifest storage."""
+
+import os
+
+os.environ.setdefault("ACUERDOS_ALLOW_DEV_SECRET", "true")
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("HUEY_IMMEDIATE", "true")
+
+from acuerdos.settings import *  # noqa: E402, F403
+from acuerdos.settings import BASE_DIR, DATABASES, STORAGES  # noqa: E402
+
+# Argon2 costs about a third of a CPU-second per check; the timing tests switch it back on.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+MEDIA_ROOT = BASE_DIR / ".test-media"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_ENABLED = True
+LOGGING = {"version": 1, "disable_existing_loggers": False}
