@@ -6,11 +6,11 @@ os.environ.setdefault("ACUERDOS_ALLOW_DEV_SECRET", "true")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("HUEY_IMMEDIATE", "true")
 
-from acuerdos.settings import *  # noqa: E402, F403
-from acuerdos.settings import BASE_DIR, DATABASES, STORAGES  # noqa: E402
+from acuerdos.settings import *  # noqa: F403
+from acuerdos.settings import BASE_DIR, DATABASES, STORAGES
 
 # Argon2 costs about a third of a CPU-second per check; the timing tests switch it back on.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -2,7 +2,7 @@
 /api/docs/, /transparencia/, /health/, /ready/."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 
 from acuerdos.core import health
 

@@ -242,7 +242,8 @@ class Commitment(TimeStampedModel):
                 ),
                 name="commitment_indicator_target_consistent",
                 violation_error_message=_(
-                    "Una meta de indicador requiere línea base y meta distintas entre sí; las demás metas no llevan línea base ni meta numérica."
+                    "Una meta de indicador requiere línea base y meta distintas entre sí; "
+                    "las demás metas no llevan línea base ni meta numérica."
                 ),
             ),
             models.CheckConstraint(
@@ -269,7 +270,7 @@ class Commitment(TimeStampedModel):
 
     @property
     def lower_is_better(self) -> bool:
-        """An indicator whose target is below its baseline (e.g. waiting days) improves downwards."""
+        """An indicator whose target is below its baseline (waiting days) improves downwards."""
         return (
             self.target_kind == TargetKind.INDICATOR
             and self.baseline is not None

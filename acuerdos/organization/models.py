@@ -53,7 +53,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
 
 
 class Unit(TimeStampedModel):
-    """An organisational unit: an OOAD, a UMAE, a normative area or coordination, or a working group.
+    """An organisational unit: OOAD, UMAE, normative area or coordination, or working group.
 
     `parent` builds the tree of the normative areas (a coordination belongs to a direction);
     `code` is stable and is what imports, the API and reports refer to.
@@ -195,7 +195,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("usuario")

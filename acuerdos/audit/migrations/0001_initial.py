@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,27 +14,73 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='fecha y hora')),
-                ('actor_label', models.CharField(blank=True, max_length=200, verbose_name='usuario (texto)')),
-                ('action', models.CharField(db_index=True, max_length=80, verbose_name='acción')),
-                ('target_type', models.CharField(max_length=80, verbose_name='tipo de objeto')),
-                ('target_id', models.CharField(max_length=64, verbose_name='objeto')),
-                ('target_label', models.CharField(blank=True, max_length=300, verbose_name='descripción del objeto')),
-                ('commitment_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='compromiso')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='cambios')),
-                ('context', models.JSONField(blank=True, default=dict, verbose_name='contexto')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='id de solicitud')),
-                ('source', models.CharField(default='web', help_text='web, api, command, job, import, seed', max_length=20, verbose_name='origen')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="fecha y hora"
+                    ),
+                ),
+                (
+                    "actor_label",
+                    models.CharField(blank=True, max_length=200, verbose_name="usuario (texto)"),
+                ),
+                ("action", models.CharField(db_index=True, max_length=80, verbose_name="acción")),
+                ("target_type", models.CharField(max_length=80, verbose_name="tipo de objeto")),
+                ("target_id", models.CharField(max_length=64, verbose_name="objeto")),
+                (
+                    "target_label",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="descripción del objeto"
+                    ),
+                ),
+                (
+                    "commitment_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="compromiso"
+                    ),
+                ),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="cambios")),
+                ("context", models.JSONField(blank=True, default=dict, verbose_name="contexto")),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="id de solicitud"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        default="web",
+                        help_text="web, api, command, job, import, seed",
+                        max_length=20,
+                        verbose_name="origen",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evento de bitácora',
-                'verbose_name_plural': 'eventos de bitácora',
-                'ordering': ('-occurred_at', '-id'),
-                'indexes': [models.Index(fields=['target_type', 'target_id'], name='audit_target_idx')],
+                "verbose_name": "evento de bitácora",
+                "verbose_name_plural": "eventos de bitácora",
+                "ordering": ("-occurred_at", "-id"),
+                "indexes": [
+                    models.Index(fields=["target_type", "target_id"], name="audit_target_idx")
+                ],
             },
         ),
     ]

@@ -5,53 +5,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organization', '0001_initial'),
+        ("organization", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Round',
+            name="Round",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creado')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='actualizado')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nombre')),
-                ('number', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='número')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='año')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="creado")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="actualizado")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nombre")),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="número"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="año")),
             ],
             options={
-                'verbose_name': 'ronda',
-                'verbose_name_plural': 'rondas',
-                'ordering': ('-year', '-number', 'name'),
+                "verbose_name": "ronda",
+                "verbose_name_plural": "rondas",
+                "ordering": ("-year", "-number", "name"),
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creado')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='actualizado')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='clave')),
-                ('name', models.CharField(max_length=200, verbose_name='nombre')),
-                ('kind', models.CharField(choices=[('regional', 'Reunión regional'), ('follow_up', 'Reunión de seguimiento'), ('working_group', 'Grupo de trabajo')], max_length=20, verbose_name='tipo')),
-                ('venue', models.CharField(blank=True, max_length=200, verbose_name='sede')),
-                ('start_date', models.DateField(verbose_name='fecha de inicio')),
-                ('end_date', models.DateField(verbose_name='fecha de término')),
-                ('minuta', models.FileField(blank=True, upload_to='minutas/%Y/', verbose_name='minuta')),
-                ('is_demo', models.BooleanField(default=False, help_text='Reunión inventada para la demostración (fechas y cifras no públicas).', verbose_name='datos de demostración')),
-                ('participants', models.ManyToManyField(blank=True, related_name='meetings', to='organization.unit', verbose_name='unidades participantes')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='organization.region', verbose_name='región')),
-                ('round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='meetings.round', verbose_name='ronda')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="creado")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="actualizado")),
+                ("code", models.CharField(max_length=30, unique=True, verbose_name="clave")),
+                ("name", models.CharField(max_length=200, verbose_name="nombre")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regional", "Reunión regional"),
+                            ("follow_up", "Reunión de seguimiento"),
+                            ("working_group", "Grupo de trabajo"),
+                        ],
+                        max_length=20,
+                        verbose_name="tipo",
+                    ),
+                ),
+                ("venue", models.CharField(blank=True, max_length=200, verbose_name="sede")),
+                ("start_date", models.DateField(verbose_name="fecha de inicio")),
+                ("end_date", models.DateField(verbose_name="fecha de término")),
+                (
+                    "minuta",
+                    models.FileField(blank=True, upload_to="minutas/%Y/", verbose_name="minuta"),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Reunión inventada para la demostración (fechas y cifras no públicas).",
+                        verbose_name="datos de demostración",
+                    ),
+                ),
+                (
+                    "participants",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="meetings",
+                        to="organization.unit",
+                        verbose_name="unidades participantes",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="organization.region",
+                        verbose_name="región",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="meetings.round",
+                        verbose_name="ronda",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reunión',
-                'verbose_name_plural': 'reuniones',
-                'ordering': ('-start_date', 'code'),
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='meeting_end_after_start', violation_error_message='La fecha de término no puede ser anterior a la fecha de inicio.'), models.CheckConstraint(condition=models.Q(('kind__in', ['regional', 'follow_up', 'working_group'])), name='meeting_kind_valid', violation_error_message='Tipo de reunión no válido.')],
+                "verbose_name": "reunión",
+                "verbose_name_plural": "reuniones",
+                "ordering": ("-start_date", "code"),
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end_date__gte", models.F("start_date"))),
+                        name="meeting_end_after_start",
+                        violation_error_message="La fecha de término no puede ser anterior a la fecha de inicio.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["regional", "follow_up", "working_group"])
+                        ),
+                        name="meeting_kind_valid",
+                        violation_error_message="Tipo de reunión no válido.",
+                    ),
+                ],
             },
         ),
     ]
