@@ -70,8 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "acuerdos.core.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "acuerdos.core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -247,7 +247,13 @@ else:
         "filename": env.str("HUEY_SQLITE_PATH", default=str(BASE_DIR / "huey.sqlite3")),
         "immediate": HUEY_IMMEDIATE,
     }
-HUEY["consumer"] = {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"}
+HUEY["consumer"] = {
+    "workers": env.int("HUEY_WORKERS", default=2),
+    "worker_type": "thread",
+    # Exactly one consumer runs the periodic schedule: start every other one with
+    # HUEY_PERIODIC=false (see docs/deployment.md).
+    "periodic": env.bool("HUEY_PERIODIC", default=True),
+}
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from huey.contrib.djhuey import HUEY
 
+from acuerdos.core.tasks import last_heartbeat
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,6 +27,7 @@ def health(request: HttpRequest) -> JsonResponse:
 def ready(request: HttpRequest) -> JsonResponse:
     """The database and the worker's queue storage answer."""
     checks: dict[str, str] = {}
+    heartbeat: str | None = None
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -36,10 +39,15 @@ def ready(request: HttpRequest) -> JsonResponse:
     try:
         HUEY.pending_count()
         checks["queue"] = "ok"
+        heartbeat = last_heartbeat()
     except Exception:
         logger.exception("readiness: queue storage unreachable")
         checks["queue"] = "error"
     ok = all(v == "ok" for v in checks.values())
-    return JsonResponse(
-        {"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503
-    )
+    body = {
+        "status": "ok" if ok else "error",
+        "checks": checks,
+        # Informational: a stale heartbeat means no consumer is running the schedule.
+        "scheduler_heartbeat": heartbeat,
+    }
+    return JsonResponse(body, status=200 if ok else 503)
