@@ -2,7 +2,7 @@
 /api/docs/, /transparencia/, /health/, /ready/."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from acuerdos.core import health
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("ready/", health.ready, name="ready"),
     path("admin/", admin.site.urls),
+    path("api/", include("acuerdos.api_urls")),
 ]
