@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "acuerdos.organization",
     "acuerdos.meetings",
     "acuerdos.commitments",
+    "acuerdos.notifications",
+    "acuerdos.progress",
     "acuerdos.demo",
 ]
 
