@@ -308,4 +308,6 @@ ACUERDOS = {
     "LEVEL_GREEN": 90,
     "LEVEL_YELLOW": 70,
     "EVIDENCE_MAX_BYTES": env.int("EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024),
+    # Extensions are decided by the coordinator; `true` lets the validating area decide too.
+    "EXTENSIONS_DECIDED_BY_AREA": env.bool("EXTENSIONS_DECIDED_BY_AREA", default=False),
 }

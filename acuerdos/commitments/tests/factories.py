@@ -11,7 +11,7 @@ from acuerdos.meetings.models import Meeting, MeetingKind
 from acuerdos.organization.models import Region, Theme, Unit
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
     class Meta:
         model = Meeting
         django_get_or_create = ("code",)
@@ -25,7 +25,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     end_date = dt.date(2026, 4, 30)
 
 
-class AgreementFactory(factory.django.DjangoModelFactory):
+class AgreementFactory(factory.django.DjangoModelFactory[Agreement]):
     class Meta:
         model = Agreement
 
@@ -37,7 +37,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     validating_area = factory.LazyAttribute(lambda o: o.theme.lead_area)
 
 
-class CommitmentFactory(factory.django.DjangoModelFactory):
+class CommitmentFactory(factory.django.DjangoModelFactory[Commitment]):
     class Meta:
         model = Commitment
 

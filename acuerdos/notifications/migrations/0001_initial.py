@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,27 +14,78 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=60, verbose_name='tipo')),
-                ('title', models.CharField(max_length=200, verbose_name='título')),
-                ('body', models.TextField(blank=True, verbose_name='detalle')),
-                ('url', models.CharField(blank=True, max_length=300, verbose_name='enlace')),
-                ('commitment_id', models.BigIntegerField(blank=True, null=True, verbose_name='compromiso')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='fecha')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='leída')),
-                ('email_status', models.CharField(choices=[('pending', 'Por enviar'), ('sent', 'Enviado'), ('skipped', 'No se envía por correo'), ('failed', 'Falló el envío')], default='pending', max_length=10, verbose_name='correo')),
-                ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='enviada por correo')),
-                ('dedupe_key', models.CharField(blank=True, max_length=200, null=True, verbose_name='clave de unicidad')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=60, verbose_name="tipo")),
+                ("title", models.CharField(max_length=200, verbose_name="título")),
+                ("body", models.TextField(blank=True, verbose_name="detalle")),
+                ("url", models.CharField(blank=True, max_length=300, verbose_name="enlace")),
+                (
+                    "commitment_id",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="compromiso"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="fecha"),
+                ),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="leída")),
+                (
+                    "email_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Por enviar"),
+                            ("sent", "Enviado"),
+                            ("skipped", "No se envía por correo"),
+                            ("failed", "Falló el envío"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="correo",
+                    ),
+                ),
+                (
+                    "emailed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="enviada por correo"),
+                ),
+                (
+                    "dedupe_key",
+                    models.CharField(
+                        blank=True, max_length=200, null=True, verbose_name="clave de unicidad"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notificación',
-                'verbose_name_plural': 'notificaciones',
-                'ordering': ('-created_at', '-id'),
-                'indexes': [models.Index(fields=['recipient', 'read_at'], name='notification_unread_idx'), models.Index(fields=['email_status', 'created_at'], name='notification_email_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('dedupe_key__isnull', False)), fields=('recipient', 'dedupe_key'), name='notification_dedupe', violation_error_message='Esta notificación ya se había generado.')],
+                "verbose_name": "notificación",
+                "verbose_name_plural": "notificaciones",
+                "ordering": ("-created_at", "-id"),
+                "indexes": [
+                    models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+                    models.Index(
+                        fields=["email_status", "created_at"], name="notification_email_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("dedupe_key__isnull", False)),
+                        fields=("recipient", "dedupe_key"),
+                        name="notification_dedupe",
+                        violation_error_message="Esta notificación ya se había generado.",
+                    )
+                ],
             },
         ),
     ]

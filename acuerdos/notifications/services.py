@@ -1,0 +1,89 @@
+"""Creating notifications: who must hear of an event, and one row per person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from acuerdos.notifications.models import Notification
+from acuerdos.organization.models import Role, Unit, User
+
+
+def unit_people(unit_id: int) -> QuerySet[User]:
+    """Active heads and liaisons of a unit: who hears about its commitments."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__unit_id=unit_id,
+        memberships__role__in=[Role.HEAD, Role.LIAISON],
+        memberships__is_active=True,
+    ).distinct()
+
+
+def area_validators(area_id: int) -> QuerySet[User]:
+    """Active validators of the area or of any area above it (they see its subtree)."""
+    ancestors: list[int] = []
+    current: int | None = area_id
+    parents = dict(Unit.objects.filter(parent__isnull=False).values_list("pk", "parent_id"))
+    while current is not None and current not in ancestors:
+        ancestors.append(current)
+        current = parents.get(current)
+    return User.objects.filter(
+        is_active=True,
+        memberships__unit_id__in=ancestors,
+        memberships__role=Role.VALIDATOR,
+        memberships__is_active=True,
+    ).distinct()
+
+
+def coordinators() -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__role=Role.COORDINATOR,
+        memberships__is_active=True,
+    ).distinct()
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    commitment_id: int | None = None,
+    exclude: Any = None,
+) -> list[Notification]:
+    """One in-app notification per recipient (never to the person who caused the event)."""
+    rows = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            url=url,
+            commitment_id=commitment_id,
+        )
+        for user in {u.pk: u for u in recipients}.values()
+        if exclude is None or user.pk != getattr(exclude, "pk", None)
+    ]
+    return Notification.objects.bulk_create(rows)
+
+
+def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications (all, or the given ones) as read. Not audited: it changes
+    only the reader's own inbox state."""
+    queryset = Notification.objects.for_user(user).unread()
+    if notification_ids is not None:
+        queryset = queryset.filter(pk__in=list(notification_ids))
+    return queryset.update(read_at=timezone.now())
+
+
+def unread_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.for_user(user).unread().count()

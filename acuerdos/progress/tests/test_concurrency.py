@@ -1,0 +1,86 @@
+"""Two people acting on the same report at once: one wins, the other is told, nothing is lost.
+
+Runs with real concurrent connections; on PostgreSQL the row lock (SELECT … FOR UPDATE)
+serialises them, on SQLite the IMMEDIATE transactions do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection, connections
+
+from acuerdos.audit.models import AuditEvent
+from acuerdos.core.errors import ConflictError
+from acuerdos.progress.models import ProgressReport, ReportState
+from acuerdos.progress.services import (
+    ReportInput,
+    report_return,
+    report_submit,
+    report_validate,
+)
+from acuerdos.progress.tests.helpers import PDF, upload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _run_at_once(*actions):
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[object] = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = action()
+        except Exception as exc:
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_it_lets_one_of_two_simultaneous_reviews_win(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with time_machine.travel(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC), tick=True):
+        report = report_submit(
+            commitment=world.own_commitment,
+            actor=world.users["liaison"],
+            data=ReportInput(
+                as_of=dt.date(2026, 6, 10), percent=Decimal(30), narrative="Avance de obra"
+            ),
+            uploads=[upload(PDF, "a.pdf")],
+        )
+        version = report.version
+        outcomes = _run_at_once(
+            lambda: report_validate(
+                report=report, actor=world.users["validator"], expected_version=version
+            ),
+            lambda: report_return(
+                report=report,
+                actor=world.users["coordinator"],
+                comment="Falta evidencia",
+                expected_version=version,
+            ),
+        )
+    winners = [o for o in outcomes if isinstance(o, ProgressReport)]
+    losers = [o for o in outcomes if isinstance(o, ConflictError)]
+    assert len(winners) == 1, outcomes
+    assert len(losers) == 1, outcomes
+    assert "Sus cambios no se guardaron" in losers[0].message or "No se cambió" in losers[0].message
+    report.refresh_from_db()
+    assert report.state == winners[0].state
+    assert report.state in (ReportState.VALIDATED, ReportState.RETURNED)
+    assert report.version == version + 1
+    reviews = AuditEvent.objects.filter(action__in=["progress.validated", "progress.returned"])
+    assert reviews.count() == 1
+    assert connection.vendor in ("postgresql", "sqlite")
