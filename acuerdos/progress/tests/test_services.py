@@ -300,3 +300,18 @@ def test_it_adds_comments_and_tells_the_other_side(world):
     assert event.target_id == str(comment.pk)
     with pytest.raises(PermissionDenied):
         comment_add(commitment=world.own_commitment, actor=world.users["viewer"], text="Hola")
+
+
+def test_it_tells_the_commitment_story_in_spanish(world):
+    from acuerdos.audit.story import commitment_story
+
+    report = _submit(world)
+    report_return(report=report, actor=world.users["validator"], comment="Falta el acta")
+    story = commitment_story(world.own_commitment.pk)
+    assert [line.verb for line in story] == [
+        "envió un reporte de avance",
+        "devolvió el reporte con observaciones",
+    ]
+    assert story[1].actor == str(world.users["validator"])
+    assert ("estado", "enviado", "observado") in story[1].changes
+    assert ("observaciones", "—", "Falta el acta") in story[1].changes
