@@ -1,0 +1,57 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from acuerdos.core.dates import parse_iso_date, today
+from acuerdos.demo.logins import logins_table
+from acuerdos.demo.services import DemoSeedError, demo_seed
+
+
+class Command(BaseCommand):
+    help = (
+        "Carga los datos de demostración de la 8ª Ronda de Reuniones Regionales 2026 "
+        "(reuniones, acuerdos, compromisos y usuarios) en una base de datos nueva."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", type=int, default=1, help="Multiplica los acuerdos (1).")
+        parser.add_argument("--seed", type=int, default=1, help="Semilla aleatoria (1).")
+        parser.add_argument("--as-of", dest="as_of", default=None, help="AAAA-MM-DD (hoy).")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="No hace nada si ya existen acuerdos (para `make demo`).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            as_of = parse_iso_date(options["as_of"]) if options["as_of"] else today()
+        except ValueError as exc:
+            raise CommandError(
+                f"Fecha --as-of inválida «{options['as_of']}»: use el formato AAAA-MM-DD."
+            ) from exc
+        try:
+            result = demo_seed(
+                scale=options["scale"],
+                seed=options["seed"],
+                as_of=as_of,
+                if_empty=options["if_empty"],
+                log=self.stdout.write,
+            )
+        except DemoSeedError as exc:
+            raise CommandError(str(exc)) from exc
+        if result.skipped:
+            self.stdout.write(
+                "Ya existen acuerdos en la base de datos: no se cargaron datos de demostración "
+                "(--if-empty)."
+            )
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Datos de demostración cargados en {result.seconds:.1f} s: "
+                f"{len(result.meetings)} reuniones, {result.agreements:,} acuerdos, "
+                f"{result.commitments:,} compromisos, {result.users_created} usuarios "
+                f"(escala {result.scale}, semilla {result.seed}, corte al {as_of:%d/%m/%Y})."
+            )
+        )
+        self.stdout.write(logins_table())
