@@ -1,6 +1,8 @@
 """Test settings: the production settings with a fast password hasher and no manifest storage."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("ACUERDOS_ALLOW_DEV_SECRET", "true")
 os.environ.setdefault("HTTPS", "false")
@@ -16,7 +18,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # A file (not :memory:) so that threads and live-server tests use real separate connections;
+    # one per process, so that concurrent runs never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"acuerdos-test-{os.getpid()}.sqlite3")
+    }
 MEDIA_ROOT = BASE_DIR / ".test-media"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
