@@ -1,18 +1,37 @@
 """Root URLconf. Contract paths (PRODUCT.md §5): /, /accounts/login/, /api/v1/, /api/schema/,
-/api/docs/, /transparencia/, /health/, /ready/."""
+/api/docs/, /transparencia/, /health/, /ready/.
+
+Every named route here must have a row in `acuerdos/core/tests/test_permission_matrix.py`,
+which fails when one is missing.
+"""
 
 from django.contrib import admin
 from django.urls import include, path
 
+from acuerdos.commitments import views as commitment_views
 from acuerdos.core import health
+from acuerdos.core import views as core_views
+from acuerdos.organization import views as organization_views
 
 admin.site.site_header = "Acuerdos IMSS · Administración"
 admin.site.site_title = "Acuerdos IMSS"
 admin.site.index_title = "Catálogos y usuarios"
 
+accounts = [
+    path("login/", organization_views.LoginView.as_view(), name="login"),
+    path("logout/", organization_views.LogoutView.as_view(), name="logout"),
+]
+
 urlpatterns = [
     path("health/", health.health, name="health"),
     path("ready/", health.ready, name="ready"),
-    path("admin/", admin.site.urls),
+    path("accounts/", include(accounts)),
+    path("aviso-de-privacidad/", core_views.privacy_notice, name="privacy_notice"),
+    path("", commitment_views.dashboard, name="dashboard"),
+    path("", include("acuerdos.commitments.urls")),
+    path("", include("acuerdos.meetings.urls")),
+    path("", include("acuerdos.organization.urls")),
+    path("", include("acuerdos.progress.urls")),
     path("api/", include("acuerdos.api_urls")),
+    path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,14 @@
+"""URLs of agreements and commitments (namespace `commitments`)."""
+
+from django.urls import path
+
+from acuerdos.commitments import views
+
+app_name = "commitments"
+
+urlpatterns = [
+    path("acuerdos/", views.agreement_list, name="agreement_list"),
+    path("acuerdos/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("compromisos/mios/", views.my_commitments, name="my_commitments"),
+    path("compromisos/<int:pk>/", views.commitment_detail, name="commitment_detail"),
+]
