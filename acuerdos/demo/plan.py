@@ -15,6 +15,7 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import TypeVar
 
 from acuerdos.commitments.models import Priority, TargetKind
@@ -61,11 +62,12 @@ class CatalogSnapshot:
     units: tuple[UnitInfo, ...]
     themes: tuple[ThemeInfo, ...]
 
+    @cached_property
+    def _by_code(self) -> dict[str, UnitInfo]:
+        return {unit.code: unit for unit in self.units}
+
     def unit(self, code: str) -> UnitInfo | None:
-        for unit in self.units:
-            if unit.code == code:
-                return unit
-        return None
+        return self._by_code.get(code)
 
     def region_units(self, region: str, kind: str) -> tuple[UnitInfo, ...]:
         """The active units of a kind in a region (short name: Norte, Centro…), by code."""

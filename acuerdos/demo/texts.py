@@ -70,7 +70,7 @@ PLACES: dict[str, Places] = {
             "en las áreas de hospitalización de la UMAE",
             "en el servicio de {specialty} de la UMAE",
             "en los servicios troncales de la UMAE",
-            "en el servicio de {specialty} del piso {n} de hospitalización",
+            "en el área de hospitalización de {specialty} de la UMAE",
         ),
         multi_ooad=(
             "en los Hospitales Generales de Zona de los OOAD de la Región {region}",
@@ -85,7 +85,7 @@ PLACES: dict[str, Places] = {
         mixed=(
             "en las unidades hospitalarias de segundo y tercer nivel de la Región {region}",
             "en los hospitales de los OOAD y las UMAE participantes",
-            "en la red de servicios de {specialty} de la Región {region}",
+            "en la red hospitalaria de la Región {region}",
         ),
     ),
     "urgencias": Places(
@@ -153,7 +153,7 @@ PLACES: dict[str, Places] = {
             "en la farmacia de la UMAE",
             "en el almacén de la UMAE",
             "en la farmacia de hospitalización de la UMAE",
-            "en el servicio de {specialty} y la farmacia de la UMAE",
+            "en la farmacia de consulta externa de la UMAE",
         ),
         multi_ooad=(
             "en las farmacias de las unidades médicas de los OOAD de la Región {region}",
@@ -372,7 +372,6 @@ GENERIC_QUALIFIERS: tuple[str, ...] = (
     ", conforme a la normatividad institucional vigente",
     ", e informar los avances en la reunión regional de seguimiento",
     ", con evidencia documental en cada corte mensual",
-    ", dando prioridad a la población derechohabiente en situación de vulnerabilidad",
     ", con la participación de los cuerpos de gobierno de las unidades",
     ", sin afectar la continuidad de los servicios",
 )
@@ -542,11 +541,12 @@ THEMES: dict[str, ThemeTexts] = {
             ),
         ),
         qualifiers=(
-            ", hasta alcanzar una cobertura de {pct} %",
-            ", con al menos {k} jornadas adicionales por mes",
+            ", con un cumplimiento mínimo de {pct} % de las acciones programadas",
+            ", con revisión de avances cada {k} semanas por el cuerpo de gobierno",
             ", con apego a las Guías de Práctica Clínica institucionales",
             ", con la participación de los jefes de servicio",
             ", con la supervisión de la Jefatura de Servicios de Prestaciones Médicas",
+            ", dando prioridad a la población derechohabiente en situación de vulnerabilidad",
         ),
         deliverables=(
             "Reporte mensual de productividad del servicio",
@@ -679,6 +679,7 @@ THEMES: dict[str, ThemeTexts] = {
             "Derechohabiente",
             ", con un cumplimiento mínimo de {pct} % en la supervisión mensual",
             ", con {k} recorridos de supervisión por mes del cuerpo de gobierno",
+            ", dando prioridad a la población derechohabiente en situación de vulnerabilidad",
         ),
         deliverables=(
             "Resultados de la encuesta de satisfacción del derechohabiente",
@@ -777,7 +778,7 @@ THEMES: dict[str, ThemeTexts] = {
             ),
         ),
         qualifiers=(
-            ", con un nivel de surtimiento no menor a {pct} %",
+            ", manteniendo un nivel de surtimiento de recetas no menor a {pct} %",
             ", con conciliación semanal de existencias",
             ", con reporte semanal a la Coordinación de Control de Abasto",
             ", con revisión de las {k} claves de mayor demanda",
@@ -802,7 +803,7 @@ THEMES: dict[str, ThemeTexts] = {
         actions=(
             Action(
                 "Concluir la ampliación y remodelación del área de Urgencias",
-                ("hospital", "urgencias"),
+                ("hospital",),
                 project=True,
                 deliverables=(
                     "Acta de entrega-recepción de la obra",
@@ -897,7 +898,7 @@ THEMES: dict[str, ThemeTexts] = {
         qualifiers=(
             ", conforme al programa de obra autorizado",
             ", con supervisión de la Coordinación de Infraestructura Inmobiliaria",
-            ", con un avance físico no menor a {pct} % al cierre del ejercicio",
+            ", con un avance no menor a {pct} % al cierre del ejercicio 2026",
             ", sin suspender la atención a los derechohabientes durante la obra",
         ),
         deliverables=(
@@ -997,7 +998,7 @@ THEMES: dict[str, ThemeTexts] = {
             ", conforme a la bolsa de trabajo institucional",
             ", con la validación de la Unidad de Personal",
             ", priorizando los turnos nocturno y de fin de semana",
-            ", hasta cubrir al menos {pct} % de la plantilla autorizada",
+            ", con un cumplimiento mínimo de {pct} % al primer corte trimestral",
         ),
         deliverables=(
             "Informe de movimientos de personal",
@@ -1082,7 +1083,7 @@ THEMES: dict[str, ThemeTexts] = {
             ),
             Action("Renovar el parque de ambulancias de traslado", ("admin",), project=True),
             Action(
-                "Reponer el instrumental quirúrgico de las salas de quirófano",
+                "Reponer el instrumental quirúrgico",
                 ("quirofano",),
             ),
             Action(
@@ -1109,7 +1110,7 @@ THEMES: dict[str, ThemeTexts] = {
         qualifiers=(
             ", conforme al Programa Anual de Adquisiciones",
             ", con la capacitación de los usuarios por parte del proveedor",
-            ", con contrato de mantenimiento vigente por al menos {k} meses",
+            ", en un plazo no mayor a {k} meses",
             ", verificando la instalación con el área de Conservación",
         ),
         deliverables=(
@@ -1194,7 +1195,7 @@ THEMES: dict[str, ThemeTexts] = {
             ),
             Action("Implementar el tablero digital de gestión de camas", ("hospital",)),
             Action(
-                "Habilitar la conectividad de internet en las unidades del ámbito rural",
+                "Habilitar la conectividad de internet de banda ancha",
                 ("umf",),
                 project=True,
                 ooad_only=True,
@@ -1202,7 +1203,7 @@ THEMES: dict[str, ThemeTexts] = {
         ),
         qualifiers=(
             ", con el acompañamiento técnico de la Coordinación de Servicios Digitales",
-            ", hasta alcanzar {pct} % de uso en los consultorios",
+            ", hasta alcanzar {pct} % de las unidades programadas",
             ", con soporte técnico en sitio durante las primeras {k} semanas",
             ", conforme a los lineamientos de seguridad de la información institucionales",
         ),
@@ -1358,8 +1359,8 @@ THEMES: dict[str, ThemeTexts] = {
             ),
             Action("Ampliar la oferta de talleres de cultura física y deporte", ("social",)),
             Action(
-                "Fortalecer el programa de Entornos Laborales Seguros y Saludables (ELSSA) "
-                "en las empresas afiliadas",
+                "Fortalecer con las empresas afiliadas el programa de Entornos Laborales Seguros "
+                "y Saludables (ELSSA)",
                 ("cobranza", "social"),
                 IndicatorSpec("Empresas incorporadas a ELSSA", "empresas", ("20", "80")),
                 deliverables=("Padrón de empresas incorporadas a ELSSA",),
@@ -1374,9 +1375,7 @@ THEMES: dict[str, ThemeTexts] = {
                 IndicatorSpec("Jornadas de bienestar realizadas", "jornadas", ("4", "12")),
                 deliverables=("Reporte fotográfico de las jornadas",),
             ),
-            Action(
-                "Integrar el padrón de usuarios de los Centros de Seguridad Social", ("social",)
-            ),
+            Action("Integrar el padrón único de usuarios de los servicios sociales", ("social",)),
             Action(
                 "Incrementar la capacitación para el trabajo con valor curricular",
                 ("social",),
@@ -1396,6 +1395,7 @@ THEMES: dict[str, ThemeTexts] = {
             ", con difusión en las Unidades de Medicina Familiar",
             ", con al menos {k} actividades por mes",
             ", dirigido a la población derechohabiente y no derechohabiente",
+            ", dando prioridad a la población derechohabiente en situación de vulnerabilidad",
         ),
         deliverables=(
             "Informe de actividades de los Centros de Seguridad Social",

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from acuerdos.core.dates import parse_iso_date, today
 from acuerdos.demo.logins import logins_table
-from acuerdos.demo.services import DemoSeedError, demo_seed
+from acuerdos.demo.services import DemoSeedError, demo_seed, earliest_as_of
 
 
 class Command(BaseCommand):
@@ -24,12 +24,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            as_of = parse_iso_date(options["as_of"]) if options["as_of"] else today()
-        except ValueError as exc:
-            raise CommandError(
-                f"Fecha --as-of inválida «{options['as_of']}»: use el formato AAAA-MM-DD."
-            ) from exc
+        if options["as_of"]:
+            try:
+                as_of = parse_iso_date(options["as_of"])
+            except ValueError as exc:
+                raise CommandError(
+                    f"Fecha --as-of inválida «{options['as_of']}»: use el formato AAAA-MM-DD."
+                ) from exc
+        else:
+            as_of = max(today(), earliest_as_of())
         try:
             result = demo_seed(
                 scale=options["scale"],
