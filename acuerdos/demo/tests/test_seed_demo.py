@@ -15,6 +15,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F
@@ -340,12 +341,23 @@ def test_it_refuses_a_database_with_agreements(seeded):
 
 
 @pytest.mark.parametrize(
-    ("value", "message"),
-    [("2026-04-29", "anterior al cierre"), ("30/06/2026", "AAAA-MM-DD")],
+    ("arguments", "message"),
+    [
+        (["--as-of", "2026-04-29"], "anterior al cierre"),
+        (["--as-of", "30/06/2026"], "AAAA-MM-DD"),
+        (["--scale", "0"], "escala"),
+    ],
 )
-def test_it_refuses_a_bad_as_of(seeded, value, message):
+def test_it_refuses_bad_arguments(seeded, arguments, message):
     with pytest.raises(CommandError, match=message):
-        call_command("seed_demo", "--as-of", value, "--if-empty", stdout=StringIO())
+        call_command("seed_demo", *arguments, "--if-empty", stdout=StringIO())
+
+
+def test_it_defaults_as_of_to_today_but_never_before_the_round_closed(seeded):
+    with time_machine.travel(dt.datetime(2025, 1, 15, 12, tzinfo=dt.UTC), tick=False):
+        out = StringIO()
+        call_command("seed_demo", "--if-empty", stdout=out)
+    assert "Ya existen acuerdos" in out.getvalue()
 
 
 def test_it_plans_the_same_round_for_the_same_seed(seeded):
