@@ -22,9 +22,11 @@ def _post_login(client: Client, email: str, password: str):
 def test_it_locks_out_after_repeated_failures_with_a_spanish_message(catalog):
     UserFactory(email="enlace@imss.gob.mx")
     client = Client()
-    for _ in range(5):
+    for _ in range(4):
         response = _post_login(client, "enlace@imss.gob.mx", "equivocada")
         assert response.status_code == 200
+    fifth = _post_login(client, "enlace@imss.gob.mx", "equivocada")
+    assert fifth.status_code == 429
     locked = _post_login(client, "enlace@imss.gob.mx", "contrasena-segura-123")
     assert locked.status_code in (403, 429)
     body = locked.content.decode()
