@@ -198,13 +198,26 @@ class Commitment(TimeStampedModel):
     )
     cancellation_reason = models.TextField(_("motivo de cancelación"), blank=True)
     version = models.PositiveIntegerField(_("versión"), default=1)
+    # Evaluation inputs as of today, refreshed by every write that changes them
+    # (progress.inputs.refresh_inputs). Never the status: it changes with the date alone.
+    current_progress_num = models.BigIntegerField(default=0, editable=False)
+    current_progress_den = models.BigIntegerField(default=1, editable=False)
+    current_due_date = models.DateField(null=True, blank=True, editable=False)
+    last_submitted_on = models.DateField(null=True, blank=True, editable=False)
+    complete_since = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="As-of date of the report that opened the final run of 100 % reports.",
+    )
 
     objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("compromiso")
         verbose_name_plural = _("compromisos")
-        ordering = ("agreement__folio", "responsible_unit__short_name")
+        # Ordered by ids, not by joined names: at national scale a join per query is costly.
+        ordering = ("agreement_id", "id")
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "responsible_unit"],

@@ -86,6 +86,7 @@ def commitment_build(agreement: Agreement, spec: CommitmentSpec) -> Commitment:
         responsible_unit=spec.responsible_unit,
         start_date=spec.start_date or agreement.meeting.end_date,
         due_date=spec.due_date,
+        current_due_date=spec.due_date,
         weight=spec.weight,
         target_kind=spec.target_kind,
         indicator_name=spec.indicator_name,
@@ -266,7 +267,9 @@ def extension_decide(
     current.full_clean()
     current.save()
     commitment.version += 1
-    commitment.save(update_fields=["version", "updated_at"])
+    if approve:
+        commitment.current_due_date = current.new_due_date
+    commitment.save(update_fields=["version", "current_due_date", "updated_at"])
     action = "commitment.extended" if approve else "commitment.extension_denied"
     audit.record(
         actor=actor,

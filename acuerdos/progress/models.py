@@ -114,6 +114,10 @@ class ProgressReport(TimeStampedModel):
     review_comment = models.TextField(_("observaciones o motivo"), blank=True)
     imported = models.BooleanField(_("importado"), default=False)
     version = models.PositiveIntegerField(_("versión"), default=1)
+    # p of PRODUCT.md §3.2 as an exact fraction num/den (in percent), fixed when the values are
+    # written (progress.inputs.report_fraction), so that evaluation never rounds.
+    progress_num = models.BigIntegerField(_("avance (numerador)"), default=0)
+    progress_den = models.BigIntegerField(_("avance (denominador)"), default=1)
 
     objects = ProgressReportQuerySet.as_manager()
 
@@ -126,6 +130,13 @@ class ProgressReport(TimeStampedModel):
                 condition=Q(percent__isnull=True) | (Q(percent__gte=0) & Q(percent__lte=100)),
                 name="report_percent_in_range",
                 violation_error_message=_("El porcentaje de avance debe estar entre 0 y 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_den__gt=0)
+                & Q(progress_num__gte=0)
+                & Q(progress_num__lte=models.F("progress_den") * 100),
+                name="report_progress_fraction_valid",
+                violation_error_message=_("El avance calculado debe estar entre 0 y 100."),
             ),
             models.CheckConstraint(
                 condition=Q(state__in=[s.value for s in ReportState]),

@@ -25,6 +25,7 @@ from acuerdos.core.dates import long_date, today
 from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.notifications.services import area_validators, notify, unit_people
 from acuerdos.progress import evidence as evidence_files
+from acuerdos.progress.inputs import refresh_inputs, set_fraction
 from acuerdos.progress.models import Comment, Evidence, ProgressReport, ReportState
 
 
@@ -170,6 +171,7 @@ def _save_report(
             report.save()
             if commitment.target_kind == TargetKind.MILESTONES:
                 report.milestones_done.set(list(data.milestone_ids))
+            set_fraction(report, commitment)
             for item in checked:
                 name = evidence_files.store(item)
                 stored.append(name)
@@ -202,6 +204,7 @@ def _save_report(
                 },
             )
             if submit:
+                refresh_inputs([commitment.pk])
                 notify(
                     recipients=area_validators(commitment.agreement.validating_area_id),
                     kind="progress.submitted",
@@ -307,6 +310,7 @@ def _review(
     current.version += 1
     current.full_clean()
     current.save()
+    refresh_inputs([commitment.pk])
     action, verb = _REVIEW[new_state]
     audit.record(
         actor=actor,

@@ -1,0 +1,144 @@
+"""Evaluation inputs kept with the data: exact report fractions and today's commitment inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+import time_machine
+from hypothesis import given
+from hypothesis import strategies as st
+
+from acuerdos.commitments.models import ExtensionRequest, ExtensionStatus
+from acuerdos.evaluation import rules
+from acuerdos.progress.inputs import refresh_inputs, report_fraction
+from acuerdos.progress.models import ProgressReport, ReportState
+
+decimals = st.decimals(min_value=-1000, max_value=1000, places=4, allow_nan=False)
+
+
+@given(decimals, decimals, decimals)
+def test_it_matches_the_rules_for_indicators(value, baseline, target):
+    if baseline == target:
+        return
+    num, den = report_fraction(
+        target_kind="indicator", indicator_value=value, baseline=baseline, target_value=target
+    )
+    expected = rules.report_progress(
+        rules.Target("indicator", baseline=Fraction(baseline), target=Fraction(target)),
+        Fraction(value),
+    )
+    assert Fraction(num, den) == expected
+
+
+@given(st.decimals(min_value=0, max_value=100, places=2, allow_nan=False))
+def test_it_matches_the_rules_for_percent(percent):
+    num, den = report_fraction(target_kind="percent", percent=percent)
+    assert Fraction(num, den) == Fraction(percent)
+
+
+@given(
+    st.lists(
+        st.decimals(min_value=Decimal("0.01"), max_value=50, places=2), min_size=1, max_size=6
+    ),
+    st.data(),
+)
+def test_it_matches_the_rules_for_milestones(weights, data):
+    ids = list(range(1, len(weights) + 1))
+    done = data.draw(st.frozensets(st.sampled_from(ids)))
+    num, den = report_fraction(
+        target_kind="milestones",
+        milestone_weights=list(zip(ids, weights, strict=True)),
+        milestones_done=done,
+    )
+    target = rules.Target(
+        "milestones",
+        milestone_weights=tuple((i, Fraction(w)) for i, w in zip(ids, weights, strict=True)),
+    )
+    assert Fraction(num, den) == rules.report_progress(target, done)
+
+
+def _report(commitment, author, as_of, percent, *, state, submitted, validated=None):
+    comment = "Falta el acta" if state == ReportState.RETURNED else ""
+    num, den = report_fraction(target_kind="percent", percent=Decimal(percent))
+    return ProgressReport.objects.create(
+        commitment=commitment,
+        author=author,
+        as_of=as_of,
+        percent=Decimal(percent),
+        state=state,
+        submitted_on=submitted,
+        validated_on=validated,
+        progress_num=num,
+        progress_den=den,
+        review_comment=comment,
+    )
+
+
+@pytest.mark.django_db
+def test_it_refreshes_todays_inputs_from_reports_and_extensions(world):
+    commitment, liaison = world.own_commitment, world.users["liaison"]
+    D = dt.date
+    _report(
+        commitment,
+        liaison,
+        D(2026, 5, 31),
+        "100",
+        state=ReportState.VALIDATED,
+        submitted=D(2026, 6, 2),
+        validated=D(2026, 6, 3),
+    )
+    _report(
+        commitment,
+        liaison,
+        D(2026, 6, 30),
+        "90",
+        state=ReportState.VALIDATED,
+        submitted=D(2026, 7, 2),
+        validated=D(2026, 7, 3),
+    )
+    _report(
+        commitment,
+        liaison,
+        D(2026, 7, 31),
+        "100",
+        state=ReportState.VALIDATED,
+        submitted=D(2026, 8, 2),
+        validated=D(2026, 8, 4),
+    )
+    _report(
+        commitment,
+        liaison,
+        D(2026, 8, 31),
+        "100",
+        state=ReportState.VALIDATED,
+        submitted=D(2026, 9, 1),
+        validated=D(2026, 9, 2),
+    )
+    _report(
+        commitment,
+        liaison,
+        D(2026, 9, 30),
+        "20",
+        state=ReportState.RETURNED,
+        submitted=D(2026, 10, 1),
+    )
+    ExtensionRequest.objects.create(
+        commitment=commitment,
+        requested_by=liaison,
+        previous_due_date=commitment.due_date,
+        new_due_date=D(2026, 12, 15),
+        justification="Obra",
+        status=ExtensionStatus.APPROVED,
+        decided_by=world.users["coordinator"],
+        decided_on=D(2026, 9, 1),
+    )
+    with time_machine.travel(dt.datetime(2026, 10, 15, 12, tzinfo=dt.UTC), tick=False):
+        assert refresh_inputs([commitment.pk]) == 1
+    commitment.refresh_from_db()
+    assert (commitment.current_progress_num, commitment.current_progress_den) == (100, 1)
+    assert commitment.current_due_date == D(2026, 12, 15)
+    assert commitment.last_submitted_on == D(2026, 10, 1)
+    assert commitment.complete_since == D(2026, 7, 31)
