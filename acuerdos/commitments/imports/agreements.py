@@ -26,7 +26,6 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 
 from acuerdos.audit import services as audit
 from acuerdos.audit.models import AuditEvent
@@ -233,6 +232,39 @@ class _RowData:
     target_value: Decimal | None = None
 
 
+@dataclass
+class _SavedCommitment:
+    pk: int
+    agreement_id: int
+    unit_id: int
+    start_date: dt.date
+    due_date: dt.date
+    weight: Decimal
+    target_kind: str
+    indicator_name: str
+    unit_of_measure: str
+    baseline: Decimal | None
+    target_value: Decimal | None
+    co_units: set[int] = field(default_factory=set)
+    milestones: set[tuple[str, dt.date, Decimal]] = field(default_factory=set)
+
+
+@dataclass
+class _Saved:
+    """An agreement already in the database, as plain values."""
+
+    pk: int
+    folio: str
+    meeting_id: int
+    meeting_code: str
+    text: str
+    deliverable: str
+    theme_id: int
+    validating_area_id: int
+    priority: str
+    commitments: dict[int, _SavedCommitment] = field(default_factory=dict)
+
+
 class _Planner:
     def __init__(self, file: ImportFile, meeting: Meeting) -> None:
         self.file = file
@@ -249,6 +281,8 @@ class _Planner:
         self.participants = set(meeting.participants.values_list("pk", flat=True))
         self.columns: dict[str, str] = {}
         self.last_folio = ""
+        self.unit_names: dict[int, str] = {}
+        self.theme_names: dict[int, str] = {}
 
     # -- cells ------------------------------------------------------------------------------
 
@@ -676,30 +710,75 @@ class _Planner:
 
     # -- against the database ---------------------------------------------------------------
 
-    def compare(self) -> None:
-        folios = list(self.agreements)
-        existing: dict[str, Agreement] = {}
-        commitments = Prefetch(
-            "commitments",
-            queryset=Commitment.objects.select_related("responsible_unit").prefetch_related(
-                "co_responsible_units", "milestones"
-            ),
-        )
+    def saved(self, folios: Sequence[str]) -> dict[str, _Saved]:
+        """What the database holds for these folios, read as plain values (a 10,000-row
+        re-import compares without building model instances)."""
+        saved: dict[str, _Saved] = {}
+        by_id: dict[int, _Saved] = {}
         for start in range(0, len(folios), BATCH_SIZE):
-            chunk = folios[start : start + BATCH_SIZE]
-            for agreement in (
-                Agreement.objects.filter(folio__in=chunk)
-                .select_related("meeting", "theme", "validating_area")
-                .prefetch_related(commitments)
+            for row in Agreement.objects.filter(
+                folio__in=folios[start : start + BATCH_SIZE]
+            ).values_list(
+                "pk",
+                "folio",
+                "meeting_id",
+                "meeting__code",
+                "text",
+                "deliverable",
+                "theme_id",
+                "validating_area_id",
+                "priority",
             ):
-                existing[agreement.folio] = agreement
+                item = _Saved(*row)
+                saved[item.folio] = item
+                by_id[item.pk] = item
+        agreement_ids = list(by_id)
+        commitments: dict[int, _SavedCommitment] = {}
+        for start in range(0, len(agreement_ids), BATCH_SIZE):
+            for values in Commitment.objects.filter(
+                agreement_id__in=agreement_ids[start : start + BATCH_SIZE]
+            ).values_list(
+                "pk",
+                "agreement_id",
+                "responsible_unit_id",
+                "start_date",
+                "due_date",
+                "weight",
+                "target_kind",
+                "indicator_name",
+                "unit_of_measure",
+                "baseline",
+                "target_value",
+            ):
+                commitment = _SavedCommitment(*values)
+                commitments[commitment.pk] = commitment
+                by_id[commitment.agreement_id].commitments[commitment.unit_id] = commitment
+        commitment_ids = list(commitments)
+        through: Any = Commitment.co_responsible_units.through
+        for start in range(0, len(commitment_ids), BATCH_SIZE):
+            chunk = commitment_ids[start : start + BATCH_SIZE]
+            for commitment_id, unit_id in through.objects.filter(
+                commitment_id__in=chunk
+            ).values_list("commitment_id", "unit_id"):
+                commitments[commitment_id].co_units.add(unit_id)
+            for commitment_id, name, due, weight in Milestone.objects.filter(
+                commitment_id__in=chunk
+            ).values_list("commitment_id", "name", "due_date", "weight"):
+                commitments[commitment_id].milestones.add((name, due, weight))
+        return saved
+
+    def compare(self) -> None:
+        existing = self.saved(list(self.agreements))
+        if existing:
+            self.unit_names = dict(Unit.objects.values_list("pk", "short_name"))
+            self.theme_names = dict(Theme.objects.values_list("pk", "name"))
         for folio, planned in self.agreements.items():
             current = existing.get(folio)
             if current is None:
                 continue
             planned.existing_id = current.pk
             if current.meeting_id != self.meeting.pk:
-                planned.differences = [f"el folio ya pertenece a la reunión {current.meeting.code}"]
+                planned.differences = [f"el folio ya pertenece a la reunión {current.meeting_code}"]
             else:
                 planned.differences = list(self.differences(planned, current))
             planned.status = "conflict" if planned.differences else "unchanged"
@@ -716,27 +795,31 @@ class _Planner:
                     table=planned.table,
                 )
 
-    def differences(self, planned: PlannedAgreement, current: Agreement) -> Iterator[str]:
+    def differences(self, planned: PlannedAgreement, current: _Saved) -> Iterator[str]:
         present = self.present
+        names = self.unit_names
         if planned.text != current.text:
             yield "texto del acuerdo distinto"
         if planned.theme.pk != current.theme_id:
-            yield f"línea de acción: {current.theme} en el sistema, {planned.theme} en el archivo"
+            yield (
+                f"línea de acción: {self.theme_names.get(current.theme_id)} en el sistema, "
+                f"{planned.theme} en el archivo"
+            )
         if (
             "validating_area" in present
             and planned.validating_area.pk != current.validating_area_id
         ):
             yield (
-                f"área normativa: {current.validating_area.short_name} en el sistema, "
+                f"área normativa: {names.get(current.validating_area_id)} en el sistema, "
                 f"{planned.validating_area.short_name} en el archivo"
             )
         if "priority" in present and planned.priority != current.priority:
-            yield f"prioridad: {current.get_priority_display()} en el sistema"
+            yield f"prioridad: {Priority(current.priority).label} en el sistema"
         if ({"deliverable", "goal"} & present) and planned.deliverable != current.deliverable:
             yield "entregable distinto"
         mine = {c.unit.pk: c for c in planned.commitments}
-        theirs = {c.responsible_unit_id: c for c in current.commitments.all()}
-        missing = [c.responsible_unit.short_name for k, c in theirs.items() if k not in mine]
+        theirs = current.commitments
+        missing = [names.get(k, str(k)) for k in theirs if k not in mine]
         extra = [c.unit.short_name for k, c in mine.items() if k not in theirs]
         if missing:
             yield f"en el sistema también responde {', '.join(missing)}"
@@ -756,15 +839,16 @@ class _Planner:
                 yield f"fecha de inicio de {who}: {_day(saved.start_date)} en el sistema"
             if "weight" in present and commitment.weight != saved.weight:
                 yield f"peso de {who}: {saved.weight} en el sistema"
-            if "co_responsible" in present and {u.pk for u in commitment.co_units} != {
-                u.pk for u in saved.co_responsible_units.all()
-            }:
+            if "co_responsible" in present and {u.pk for u in commitment.co_units} != (
+                saved.co_units
+            ):
                 yield f"corresponsables de {who} distintos"
             expected_kind = commitment.target_kind
             if not self.has_milestone_table and saved.target_kind == TargetKind.MILESTONES:
                 expected_kind = TargetKind.MILESTONES  # the file does not speak of milestones
             if expected_kind != saved.target_kind:
-                yield f"tipo de meta de {who}: {saved.get_target_kind_display()} en el sistema"
+                label = TargetKind(saved.target_kind).label
+                yield f"tipo de meta de {who}: {label} en el sistema"
             elif saved.target_kind == TargetKind.INDICATOR and (
                 commitment.baseline != saved.baseline
                 or commitment.target_value != saved.target_value
@@ -773,10 +857,8 @@ class _Planner:
             ):
                 yield f"indicador de {who} distinto (línea base, meta, nombre o unidad de medida)"
             elif saved.target_kind == TargetKind.MILESTONES and self.has_milestone_table:
-                saved_milestones = {(m.name, m.due_date, m.weight) for m in saved.milestones.all()}
-                if saved_milestones != {
-                    (m.name, m.due_date, m.weight) for m in commitment.milestones
-                }:
+                planned_milestones = {(m.name, m.due_date, m.weight) for m in commitment.milestones}
+                if saved.milestones != planned_milestones:
                     yield f"hitos de {who} distintos"
 
     def unknown_list(self) -> list[UnknownName]:

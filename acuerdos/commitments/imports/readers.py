@@ -193,8 +193,12 @@ def read_xlsx(file: ImportFile) -> list[Table]:
             table = Table(name=sheet.title, label=f"Hoja «{sheet.title}»")
             sheet.reset_dimensions()
             blank_run = 0
-            for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
-                values = [_cell_value(cell) for cell in cells]
+            # Rows come as wide as their last cell; only the first MAX_COLUMNS are read.
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
+                values = [
+                    None if cell.value is None else _cell_value(cell)
+                    for cell in cells[:MAX_COLUMNS]
+                ]
                 while values and is_blank(values[-1]):
                     values.pop()
                 if not values:
