@@ -55,11 +55,20 @@ def _normative_tree_choices() -> list[tuple[Any, Any]]:
 
 
 def _date_field(label: StrOrPromise) -> forms.DateField:
+    """A date typed as `30/06/2026` (ISO `2026-06-30` is accepted too, for shared links).
+
+    A text box rather than `type="date"`: the browser's date control shows its own language's
+    format (`mm/dd/yyyy` on an English browser), and Acuerdos must read the same everywhere.
+    """
     return forms.DateField(
         label=label,
         required=False,
+        input_formats=["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"],
         error_messages={"invalid": INVALID_DATE},
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={"placeholder": "dd/mm/aaaa", "inputmode": "numeric", "autocomplete": "off"},
+        ),
     )
 
 

@@ -113,6 +113,7 @@ def agreement_detail(user: Any, agreement: Agreement) -> AgreementDetail:
     page (`linkable_ids`), because that page answers 404 to everyone else; a head or liaison
     whose unit is only co-responsible sees the same rows, read-only.
     """
+    scope = scope_for(user)
     commitments = list(
         agreement.commitments.select_related("responsible_unit__region")
         .prefetch_related(
@@ -121,7 +122,9 @@ def agreement_detail(user: Any, agreement: Agreement) -> AgreementDetail:
         .annotate(milestone_count=Count("milestones"))
         .order_by("responsible_unit__kind", "responsible_unit__short_name")
     )
-    if scope_for(user).sees_everything:
+    # The user's own units first: a liaison of one of 25 OOAD finds their row at the top.
+    commitments.sort(key=lambda c: c.responsible_unit_id not in scope.unit_ids)
+    if scope.sees_everything:
         linkable = frozenset(c.pk for c in commitments)
     else:
         linkable = frozenset(

@@ -68,6 +68,14 @@ def test_it_answers_404_for_a_missing_agreement(clients):
     assert clients["coordinator"].get("/compromisos/999999/").status_code == 404
 
 
+def test_it_answers_the_same_spanish_404_for_missing_and_forbidden(world, clients):
+    missing = clients["other_liaison"].get("/acuerdos/999999/")
+    forbidden = clients["other_liaison"].get(f"/acuerdos/{world.own.pk}/")
+    assert missing.status_code == forbidden.status_code == 404
+    assert "No encontramos esta página" in forbidden.content.decode()
+    assert world.own.folio not in forbidden.content.decode()
+
+
 def test_it_refuses_post_on_read_only_pages(world, clients):
     response = clients["coordinator"].post(reverse("commitments:agreement_list"))
     assert response.status_code == 405
@@ -193,6 +201,7 @@ def test_it_lists_every_visible_agreement_without_filters(world, clients, catalo
         ("unit={pue}", {"december"}),
         ("theme={inf}&meeting={world_meeting}", {"december", "foreign", "shared"}),
         ("due_from=2026-12-01", {"december"}),
+        ("due_from=01/12/2026", {"december"}),
         ("due_from=2026-12-01&due_to=2026-12-31", {"december"}),
         ("due_to=2026-11-30&theme={inf}&region={centro}", {"foreign", "shared"}),
         ("q=QUIRURGICO", {"accented"}),

@@ -1,0 +1,292 @@
+"""The persona × route matrix: who gets 200 / 302 / 403 / 404 on every route of the project.
+
+This is the project's key access-control test (SECURITY.md: broken access control is the top
+class of bugs in systems like ours). Two rules keep it honest:
+
+1. every named route outside the Django admin has at least one row in `ROUTES` — the resolver
+   is walked and the test fails on a route nobody classified (and on a route without a name,
+   which could not be classified);
+2. every row states the expected answer for every persona of `conftest.PERSONAS`.
+
+To add a route: add a `Route(...)` row below with the URL for the `world` fixture and the
+expected answer per persona (`expect(default, persona=override, …)`). Objects outside a
+persona's scope answer 404; a visible object with a forbidden action answers 403; anonymous
+visitors of a page are sent to the login page (`LOGIN`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import PERSONAS, World
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"
+"""Expected answer: a 302 to the login page (any other 302 is written as the int 302)."""
+
+Expected = dict[str, int | str]
+
+
+def expect(default: int | str, **overrides: int | str) -> Expected:
+    """The expected answer for every persona: `default`, except the ones named."""
+    unknown = set(overrides) - set(PERSONAS)
+    assert not unknown, f"unknown personas: {unknown}"
+    return {persona: overrides.get(persona, default) for persona in PERSONAS}
+
+
+# Reusable expectations ------------------------------------------------------------------------
+PUBLIC = expect(200)
+EVERY_USER = expect(200, anonymous=LOGIN)
+COORDINATOR_ONLY = expect(403, anonymous=LOGIN, coordinator=200)
+API_EVERY_USER = expect(200, anonymous=403)
+# The world's three agreements (and their commitments): see conftest.py.
+OWN = expect(200, anonymous=LOGIN, other_liaison=404)
+FOREIGN = expect(404, anonymous=LOGIN, other_liaison=200, coordinator=200, viewer=200)
+SHARED = expect(200, anonymous=LOGIN, validator=404)
+
+
+def api(expected: Expected) -> Expected:
+    """The same scope rules through the API, where anonymous requests answer 403."""
+    return {p: 403 if p == "anonymous" else s for p, s in expected.items()}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One row: a named route, how to build its URL for the world, what each persona gets."""
+
+    name: str
+    url: Callable[[World], str]
+    expected: Expected
+    label: str = ""
+    method: str = "get"
+    fixtures: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}[{self.label}]" if self.label else self.name
+
+
+def _url(name: str, *args: object) -> Callable[[World], str]:
+    return lambda world: reverse(name, args=args)
+
+
+def _obj_url(name: str, attribute: str, field: str = "pk") -> Callable[[World], str]:
+    return lambda world: reverse(name, args=[getattr(getattr(world, attribute), field)])
+
+
+def _foreign_meeting_url(world: World) -> str:
+    """A meeting of Occidente in which none of the personas' units took part."""
+    from acuerdos.commitments.tests.factories import MeetingFactory
+    from acuerdos.organization.models import Region
+
+    meeting = MeetingFactory(code="MTX-OCC", region=Region.objects.get(short_name="Occidente"))
+    return reverse("meetings:detail", args=[meeting.pk])
+
+
+def _report_url(world: World) -> str:
+    from acuerdos.progress.models import ProgressReport
+
+    report = ProgressReport.objects.get(commitment=world.own_commitment)
+    return reverse("progress:report_detail", args=[report.pk])
+
+
+def _evidence_url(world: World) -> str:
+    from acuerdos.progress.models import Evidence
+
+    evidence = Evidence.objects.get(report__commitment=world.own_commitment)
+    return reverse("progress:evidence_download", args=[evidence.pk])
+
+
+ROUTES: list[Route] = [
+    # Probes and public pages
+    Route("health", _url("health"), PUBLIC),
+    Route("ready", _url("ready"), PUBLIC),
+    Route("privacy_notice", _url("privacy_notice"), PUBLIC),
+    Route("login", _url("login"), expect(302, anonymous=200)),
+    Route("logout", _url("logout"), expect(LOGIN), method="post"),
+    Route("logout", _url("logout"), expect(405), label="GET is refused"),
+    # Pages
+    Route("dashboard", _url("dashboard"), EVERY_USER),
+    Route("commitments:agreement_list", _url("commitments:agreement_list"), EVERY_USER),
+    Route("commitments:my_commitments", _url("commitments:my_commitments"), EVERY_USER),
+    Route("commitments:agreement_detail", _obj_url("commitments:agreement_detail", "own"), OWN),
+    Route(
+        "commitments:agreement_detail",
+        _obj_url("commitments:agreement_detail", "foreign"),
+        FOREIGN,
+        label="foreign",
+    ),
+    Route(
+        "commitments:agreement_detail",
+        _obj_url("commitments:agreement_detail", "shared"),
+        SHARED,
+        label="shared",
+    ),
+    Route(
+        "commitments:commitment_detail",
+        _obj_url("commitments:commitment_detail", "own_commitment"),
+        OWN,
+    ),
+    Route(
+        "commitments:commitment_detail",
+        _obj_url("commitments:commitment_detail", "foreign_commitment"),
+        FOREIGN,
+        label="foreign",
+    ),
+    Route(
+        "commitments:commitment_detail",
+        _obj_url("commitments:commitment_detail", "shared_commitment"),
+        SHARED,
+        label="shared",
+    ),
+    Route("meetings:list", _url("meetings:list"), EVERY_USER),
+    Route("meetings:detail", _obj_url("meetings:detail", "meeting"), EVERY_USER),
+    Route(
+        "meetings:detail",
+        _foreign_meeting_url,
+        expect(404, anonymous=LOGIN, coordinator=200, viewer=200),
+        label="other region",
+    ),
+    Route("organization:people", _url("organization:people"), COORDINATOR_ONLY),
+    # Progress (reports and evidence of the own commitment, submitted by the liaison)
+    Route(
+        "progress:report_detail",
+        _report_url,
+        expect(302, anonymous=LOGIN, other_liaison=404),
+        fixtures=("submitted_report",),
+    ),
+    Route(
+        "progress:evidence_download",
+        _evidence_url,
+        OWN,
+        fixtures=("submitted_report",),
+    ),
+    # REST API v1: the same scopes; anonymous requests get 403
+    Route("api:api-root", _url("api:api-root"), API_EVERY_USER),
+    Route("api:region-list", _url("api:region-list"), API_EVERY_USER),
+    Route("api:region-detail", _url("api:region-detail", "REG-CENTRO"), API_EVERY_USER),
+    Route("api:unit-list", _url("api:unit-list"), API_EVERY_USER),
+    Route("api:unit-detail", _url("api:unit-detail", "OOAD-QRO"), API_EVERY_USER),
+    Route("api:theme-list", _url("api:theme-list"), API_EVERY_USER),
+    Route("api:theme-detail", _url("api:theme-detail", "AM"), API_EVERY_USER),
+    Route("api:meeting-list", _url("api:meeting-list"), API_EVERY_USER),
+    Route("api:meeting-detail", _obj_url("api:meeting-detail", "meeting"), API_EVERY_USER),
+    Route("api:agreement-list", _url("api:agreement-list"), API_EVERY_USER),
+    Route("api:agreement-detail", _obj_url("api:agreement-detail", "own"), api(OWN)),
+    Route(
+        "api:agreement-detail",
+        _obj_url("api:agreement-detail", "foreign"),
+        api(FOREIGN),
+        label="foreign",
+    ),
+    Route("api:commitment-list", _url("api:commitment-list"), API_EVERY_USER),
+    Route("api:commitment-detail", _obj_url("api:commitment-detail", "own_commitment"), api(OWN)),
+    Route(
+        "api:commitment-detail",
+        _obj_url("api:commitment-detail", "shared_commitment"),
+        api(SHARED),
+        label="shared",
+    ),
+    # The schema and its docs page describe the endpoints and hold no data: public, like the
+    # login page (every endpoint they describe still answers 403 to anonymous requests).
+    Route("api-schema", _url("api-schema"), PUBLIC),
+    Route("api-docs", _url("api-docs"), PUBLIC),
+]
+
+
+# --- Fixtures some rows need -------------------------------------------------------------------
+
+
+@pytest.fixture
+def submitted_report(world: World, settings, tmp_path):
+    """A report with a PDF evidence, submitted by the liaison on the own commitment."""
+    from acuerdos.progress.services import ReportInput, report_submit
+    from acuerdos.progress.tests.helpers import PDF, upload
+
+    settings.MEDIA_ROOT = tmp_path
+    with time_machine.travel(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC), tick=False):
+        return report_submit(
+            commitment=world.own_commitment,
+            actor=world.users["liaison"],
+            data=ReportInput(
+                as_of=dt.date(2026, 6, 10), percent=Decimal("40"), narrative="Avance de prueba."
+            ),
+            uploads=[upload(PDF, "oficio.pdf")],
+        )
+
+
+# --- The matrix --------------------------------------------------------------------------------
+
+
+def _answer(client: Client, route: Route, url: str) -> int | str:
+    response = getattr(client, route.method)(url)
+    if response.status_code == 302 and response["Location"].startswith(reverse("login")):
+        return LOGIN
+    return int(response.status_code)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route.id for route in ROUTES])
+def test_it_answers_every_persona_as_the_matrix_says(route, world, clients, request):
+    for fixture in route.fixtures:
+        request.getfixturevalue(fixture)
+    url = route.url(world)
+    # Each persona gets a fresh request; logout and login rows must not leak between personas.
+    got = {persona: _answer(clients[persona], route, url) for persona in PERSONAS}
+    assert got == route.expected, f"{route.id} {route.method.upper()} {url}"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A URL pattern found by walking the resolver, with its namespace."""
+
+    namespace: str
+    pattern: URLPattern
+
+    @property
+    def name(self) -> str | None:
+        return f"{self.namespace}{self.pattern.name}" if self.pattern.name else None
+
+
+def _walk(patterns: list[URLPattern | URLResolver], namespace: str = "") -> Iterator[Found]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, inner)
+        else:
+            yield Found(namespace, pattern)
+
+
+def _project_patterns() -> list[Found]:
+    """Every URL pattern of the project outside the Django admin (which has its own checks)."""
+    return [found for found in _walk(get_resolver().url_patterns) if found.namespace != "admin:"]
+
+
+def test_it_has_a_row_for_every_named_route():
+    names = {found.name for found in _project_patterns() if found.name}
+    in_table = {route.name for route in ROUTES}
+    missing = sorted(names - in_table)
+    assert not missing, (
+        f"Routes without a row in ROUTES ({__name__}): {missing}. Add a Route(...) with the "
+        "expected answer for every persona."
+    )
+    stale = sorted(in_table - names)
+    assert not stale, f"Rows for routes that no longer exist: {stale}"
+
+
+def test_it_has_no_unnamed_route_that_the_matrix_could_miss():
+    unnamed = [found.pattern.lookup_str for found in _project_patterns() if not found.name]
+    assert not unnamed, f"Name these routes and give them a row in ROUTES: {unnamed}"
+
+
+def test_it_states_an_answer_for_every_persona():
+    for route in ROUTES:
+        assert set(route.expected) == set(PERSONAS), route.id
