@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -50,6 +51,8 @@ from acuerdos.core.exports import Column, ColumnKind, write_xlsx
 from acuerdos.core.text import normalize
 from acuerdos.notifications.services import coordinators
 from acuerdos.organization.models import User
+from acuerdos.organization.scope import scope_for
+from acuerdos.progress.inputs import refresh_inputs, report_fraction
 from acuerdos.progress.models import ProgressReport, ReportState
 
 SOURCE = "import"
@@ -556,17 +559,34 @@ def _events(
         )
 
 
+def _fraction(planned: PlannedReport) -> tuple[int, int]:
+    """The report's exact progress (PRODUCT.md §3.2), as the progress services store it."""
+    commitment = planned.commitment
+    return report_fraction(
+        target_kind=commitment.target_kind,
+        percent=planned.percent,
+        indicator_value=planned.indicator_value,
+        baseline=commitment.baseline,
+        target_value=commitment.target_value,
+        milestone_weights=[(m.pk, m.weight) for m in commitment.milestones.all()],
+        milestones_done=planned.milestone_ids,
+    )
+
+
 @transaction.atomic
 def progress_import_apply(*, plan: ProgressImportPlan, actor: User) -> ProgressImportPlan:
     """Write a plan without errors in one transaction: the reports (imported, authored by
-    `actor`), their milestones done and one `progress.imported` audit event each. No
-    notifications are sent."""
+    `actor`) with their exact progress, their milestones done, one `progress.imported` audit
+    event each, and the refreshed evaluation inputs of their commitments. No notifications are
+    sent."""
+    if actor is None or not getattr(actor, "pk", None):
+        raise DomainError("Los reportes importados necesitan un autor: la persona que importa.")
+    if not scope_for(actor).is_coordinator:
+        raise PermissionDenied("Sólo la coordinación central importa el historial de avances.")
     if plan.errors:
         raise DomainError(plan.summary())
     if plan.applied:
         raise ConflictError("Esta importación ya se aplicó.")
-    if actor is None or not getattr(actor, "pk", None):
-        raise DomainError("Los reportes importados necesitan un autor: la persona que importa.")
     to_create = plan.to_create
     through: Any = ProgressReport.milestones_done.through
     try:
@@ -592,6 +612,8 @@ def progress_import_apply(*, plan: ProgressImportPlan, actor: User) -> ProgressI
                     )
                     for planned in chunk
                 ]
+                for planned, report in zip(chunk, reports, strict=True):
+                    report.progress_num, report.progress_den = _fraction(planned)
                 ProgressReport.objects.bulk_create(reports, batch_size=BATCH_SIZE)
                 pairs = list(zip(chunk, reports, strict=True))
                 through.objects.bulk_create(
@@ -603,6 +625,7 @@ def progress_import_apply(*, plan: ProgressImportPlan, actor: User) -> ProgressI
                     batch_size=BATCH_SIZE,
                 )
                 audit.record_many(_events(plan, pairs, actor), batch_size=BATCH_SIZE)
+            refresh_inputs({planned.commitment.pk for planned in to_create})
     except IntegrityError as exc:
         raise ConflictError(
             "No se pudo guardar la importación por un cambio simultáneo. No se guardó nada: "

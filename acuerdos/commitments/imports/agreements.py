@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from acuerdos.audit import services as audit
@@ -56,6 +57,7 @@ from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.core.text import normalize
 from acuerdos.meetings.models import Meeting
 from acuerdos.organization.models import NORMATIVE_KINDS, Theme, Unit
+from acuerdos.organization.scope import scope_for
 
 SOURCE = "import"
 BATCH_SIZE = 500
@@ -969,8 +971,11 @@ def agreements_import_apply(*, plan: AgreementImportPlan, actor: Any = None) -> 
 
     Bulk inserts keep a 10,000-row file within seconds; the values were validated while
     planning. If someone else created one of the folios since the plan was made, nothing is
-    written and a ConflictError says so.
+    written and a ConflictError says so. `actor` is the importing coordinator (None from the
+    command line).
     """
+    if actor is not None and not scope_for(actor).is_coordinator:
+        raise PermissionDenied("Sólo la coordinación central importa acuerdos.")
     if plan.errors:
         raise DomainError(plan.summary())
     if plan.applied:
@@ -1015,6 +1020,7 @@ def agreements_import_apply(*, plan: AgreementImportPlan, actor: Any = None) -> 
                             responsible_unit=pc.unit,
                             start_date=pc.start_date,
                             due_date=pc.due_date,
+                            current_due_date=pc.due_date,
                             weight=pc.weight,
                             target_kind=pc.target_kind,
                             indicator_name=pc.indicator_name,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from acuerdos.audit import services as audit
 from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.core.text import normalize
 from acuerdos.organization.models import Unit, UnitAlias
+from acuerdos.organization.scope import scope_for
 
 ALIAS_MAX = UnitAlias._meta.get_field("alias").max_length or 300
 
@@ -20,8 +22,11 @@ def unit_alias_add(*, unit: Unit, alias: str, actor: Any, source: str = "web") -
     `unitalias.created`; the next preview of the same file recognises it.
 
     An alias already pointing to the same unit is returned as is; one pointing to another unit
-    is refused, since an alias must never name two units.
+    is refused, since an alias must never name two units. Coordinators only (`actor` None is
+    the command line).
     """
+    if actor is not None and not scope_for(actor).is_coordinator:
+        raise PermissionDenied("Sólo la coordinación central registra alias de unidades.")
     text = " ".join(alias.split())
     if not text:
         raise DomainError("Escriba el nombre que quiere registrar como alias.")

@@ -322,24 +322,20 @@ def _int_attr(element: Element | None, default: int) -> int:
         return default
 
 
-def _top_level_tables(element: Element) -> Iterator[Element]:
-    for child in element:
-        if child.tag == f"{_W}tbl":
-            yield child
-        else:
-            yield from _top_level_tables(child)
+class _DocxRows:
+    """Rows of one top-level table, with the text of vertically merged cells carried down."""
 
+    def __init__(self, index: int) -> None:
+        self.table = Table(name=f"Tabla {index}", label=f"Tabla {index}")
+        self.above: dict[int, str] = {}
+        self.count = 0
 
-def _table_rows(tbl: Element) -> list[Row]:
-    rows: list[Row] = []
-    above: dict[int, str] = {}
-    for number, tr in enumerate((tr for tr in tbl if tr.tag == f"{_W}tr"), start=1):
+    def add(self, tr: Element) -> None:
+        self.count += 1
         cells: list[CellValue] = []
         properties = tr.find(f"{_W}trPr")
-        before = _int_attr(
-            properties.find(f"{_W}gridBefore") if properties is not None else None, 0
-        )
-        cells.extend([None] * before)
+        before = properties.find(f"{_W}gridBefore") if properties is not None else None
+        cells.extend([None] * _int_attr(before, 0))
         for tc in tr:
             if tc.tag != f"{_W}tc":
                 continue
@@ -349,8 +345,8 @@ def _table_rows(tbl: Element) -> list[Row]:
             column = len(cells)
             value = _cell_text(tc)
             if v_merge is not None and v_merge.get(f"{_W}val", "continue") == "continue":
-                value = above.get(column, "")
-            above[column] = value
+                value = self.above.get(column, "")
+            self.above[column] = value
             cells.append(value or None)
             cells.extend([None] * (span - 1))
             if len(cells) > MAX_COLUMNS:
@@ -358,30 +354,51 @@ def _table_rows(tbl: Element) -> list[Row]:
         while cells and is_blank(cells[-1]):
             cells.pop()
         if cells:
-            rows.append(Row(number=number, cells=cells))
-        if len(rows) > MAX_ROWS + ROW_SLACK:
+            self.table.rows.append(Row(number=self.count, cells=cells))
+        if len(self.table.rows) > MAX_ROWS + ROW_SLACK:
             raise _too_many_rows()
-    return rows
 
 
 def read_docx(file: ImportFile) -> list[Table]:
-    """The tables of a Word document (`word/document.xml`), parsed with defusedxml. Cells
-    spanning columns (`w:gridSpan`) leave the following columns empty; cells continuing a
-    vertical merge (`w:vMerge`) take the text of the cell where the merge started."""
+    """The tables of a Word document (`word/document.xml`), streamed through defusedxml's
+    parser row by row, so that memory does not grow with the document. Cells spanning columns
+    (`w:gridSpan`) leave the following columns empty; cells continuing a vertical merge
+    (`w:vMerge`) take the text of the cell where the merge started. Tables nested in a cell
+    count as that cell's text."""
+    tables: list[Table] = []
+    current: _DocxRows | None = None
+    depth = 0
     try:
-        with zipfile.ZipFile(io.BytesIO(file.data)) as archive:
-            xml = archive.read("word/document.xml")
-        root = SafeET.fromstring(xml, forbid_dtd=True)
+        with (
+            zipfile.ZipFile(io.BytesIO(file.data)) as archive,
+            archive.open("word/document.xml") as stream,
+        ):
+            for event, element in SafeET.iterparse(
+                stream, events=("start", "end"), forbid_dtd=True
+            ):
+                tag = element.tag
+                if tag == f"{_W}tbl":
+                    if event == "start":
+                        depth += 1
+                        if depth == 1:
+                            current = _DocxRows(len(tables) + 1)
+                    else:
+                        depth -= 1
+                        if depth == 0 and current is not None:
+                            tables.append(current.table)
+                            current = None
+                            element.clear()
+                elif event == "end" and tag == f"{_W}tr" and depth == 1 and current is not None:
+                    current.add(element)
+                    element.clear()
+                elif event == "end" and depth == 0 and tag == f"{_W}p":
+                    element.clear()
     except (zipfile.BadZipFile, KeyError) as exc:
         raise FileRefused("No se pudo leer el documento de Word: está dañado.") from exc
     except (SafeET.ParseError, DefusedXmlException) as exc:
         raise FileRefused(
             "No se pudo leer el documento de Word: su contenido XML está dañado o no es seguro."
         ) from exc
-    tables = [
-        Table(name=f"Tabla {index}", label=f"Tabla {index}", rows=_table_rows(tbl))
-        for index, tbl in enumerate(_top_level_tables(root), start=1)
-    ]
     if not tables:
         raise FileRefused(
             "El documento de Word no contiene tablas: los acuerdos deben estar en una tabla "

@@ -184,7 +184,7 @@ def test_it_streams_in_memory_that_does_not_grow_with_the_rows(tmp_path):
     assert openpyxl.load_workbook(tmp_path / "10000.xlsx", read_only=True).active.max_row == 10_001
 
 
-def test_csv_response_streams_an_attachment():
+def test_it_streams_a_csv_attachment():
     response = csv_response("compromisos región", COLUMNS, iter(_rows()))
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -196,7 +196,7 @@ def test_csv_response_streams_an_attachment():
     assert body.startswith("\ufeffFolio,") and "'=1+1" in body
 
 
-def test_xlsx_response_sends_a_temporary_file_that_is_already_gone(monkeypatch):
+def test_it_sends_an_xlsx_from_a_temporary_file_already_gone(monkeypatch):
     created = []
     real_mkstemp = tempfile.mkstemp
 
@@ -214,6 +214,6 @@ def test_xlsx_response_sends_a_temporary_file_that_is_already_gone(monkeypatch):
     assert 'filename="compromisos.xlsx"' in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
     data = b"".join(response.streaming_content)
-    response.close()
+    response.file_to_stream.close()
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet["B2"].value == "'=1+1"

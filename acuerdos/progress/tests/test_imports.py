@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -16,10 +17,12 @@ from acuerdos.commitments.services import CommitmentSpec, MilestoneSpec, agreeme
 from acuerdos.commitments.tests.imports.helpers import csv_file, xlsx_bytes, xlsx_file
 from acuerdos.notifications.models import Notification
 from acuerdos.organization.models import Membership, Role, Theme, Unit
+from acuerdos.organization.tests.factories import MembershipFactory, UserFactory
 from acuerdos.progress.imports import (
     MISSING_REVIEW_COMMENT,
     default_import_user,
     progress_import,
+    progress_import_apply,
     progress_import_plan,
 )
 from acuerdos.progress.models import ProgressReport, ReportState
@@ -163,6 +166,17 @@ def test_it_imports_the_history_of_every_target_kind(agreement, world):
         "Diagnóstico",
         "Implementación",
     ]
+    # Exact progress stored as the progress services do, and the commitments' inputs refreshed.
+    assert [(r.progress_num, r.progress_den) for r in (first, second, indicator, milestones)] == [
+        (30, 1),
+        (55, 1),
+        (26, 1),
+        (100, 1),
+    ]
+    qro, hgo = _commitment("OOAD-QRO"), _commitment("OOAD-HGO")
+    assert (qro.current_progress_num, qro.current_progress_den) == (55, 1)
+    assert qro.last_submitted_on == dt.date(2026, 7, 2)
+    assert (hgo.current_progress_num, hgo.last_submitted_on) == (0, dt.date(2026, 5, 31))
     events = AuditEvent.objects.filter(action="progress.imported")
     assert events.count() == 4
     event = events.get(target_id=str(first.pk))
@@ -299,7 +313,7 @@ def test_it_refuses_reports_after_a_cancellation(agreement, world):
     assert "se canceló el 01/06/2026" in plan.errors[0].message
 
 
-def test_the_command_imports_as_the_given_user_or_the_first_coordinator(
+def test_it_imports_from_the_command_line_as_a_given_coordinator_or_the_first_one(
     agreement, world, tmp_path, capsys
 ):
     path = tmp_path / "avances.xlsx"
@@ -307,13 +321,24 @@ def test_the_command_imports_as_the_given_user_or_the_first_coordinator(
     call_command("import_progress", str(path), "--dry-run")
     assert "Se importarían 1 reporte" in capsys.readouterr().out
     assert default_import_user() == world.users["coordinator"]
-    call_command("import_progress", str(path), "--user", "VIEWER@imss.gob.mx")
-    assert ProgressReport.objects.get().author == world.users["viewer"]
+    with pytest.raises(CommandError, match="no tiene rol de coordinación central"):
+        call_command("import_progress", str(path), "--user", "viewer@imss.gob.mx")
+    other = UserFactory(email="otra.coordinadora@imss.gob.mx")
+    MembershipFactory(user=other, unit=Unit.objects.get(code="DOE"), role=Role.COORDINATOR)
+    call_command("import_progress", str(path), "--user", "OTRA.coordinadora@imss.gob.mx")
+    assert ProgressReport.objects.get().author_id == other.pk
     with pytest.raises(CommandError, match="No hay ninguna persona activa con el correo"):
         call_command("import_progress", str(path), "--user", "nadie@imss.gob.mx")
 
 
-def test_the_command_needs_a_coordinator_when_no_user_is_given(agreement, tmp_path):
+def test_it_lets_only_coordinators_import_progress(agreement, world):
+    plan = progress_import_plan(file=xlsx_file([HEADERS, line(percent=30)]))
+    with pytest.raises(PermissionDenied):
+        progress_import_apply(plan=plan, actor=world.users["validator"])
+    assert not ProgressReport.objects.exists()
+
+
+def test_it_needs_a_coordinator_on_the_command_line(agreement, tmp_path):
     Membership.objects.filter(role=Role.COORDINATOR).update(is_active=False)
     path = tmp_path / "avances.xlsx"
     path.write_bytes(xlsx_bytes([HEADERS, line(percent=30)]))
@@ -321,7 +346,7 @@ def test_the_command_needs_a_coordinator_when_no_user_is_given(agreement, tmp_pa
         call_command("import_progress", str(path))
 
 
-def test_the_command_exits_with_every_error(agreement, tmp_path, capsys):
+def test_it_exits_with_every_error_from_the_command_line(agreement, tmp_path, capsys):
     path = tmp_path / "avances.xlsx"
     path.write_bytes(xlsx_bytes([HEADERS, line(percent=120), line(folio="X-1", percent=1)]))
     with pytest.raises(CommandError, match="No se importó nada: 2 errores"):

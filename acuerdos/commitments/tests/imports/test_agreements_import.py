@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -70,7 +71,7 @@ def test_it_imports_agreements_with_one_commitment_per_unit(meeting, unit):
     assert codes == ["OOAD-QRO", "OOAD-HGO", "OOAD-CDMXN"]
     commitment = first.commitments.first()
     assert commitment.start_date == meeting.end_date
-    assert commitment.due_date == dt.date(2026, 9, 30)
+    assert commitment.due_date == commitment.current_due_date == dt.date(2026, 9, 30)
     assert commitment.target_kind == TargetKind.PERCENT
     second = Agreement.objects.get(folio="RR8-CEN-2026-0002")
     assert second.deliverable == "Sistema en operación"
@@ -474,6 +475,18 @@ def test_it_suggests_close_names_for_an_unknown_unit_and_accepts_a_new_alias(mee
     plan = agreements_import(file=file, meeting=meeting)
     assert plan.ok, plan.errors
     assert Commitment.objects.filter(agreement__folio="RR8-CEN-2026-0001").count() == 2
+
+
+def test_it_lets_only_coordinators_import_and_register_aliases(meeting, world):
+    plan = agreements_import_plan(
+        file=xlsx_file([HEADERS, row("RR8-CEN-2026-0001")]), meeting=meeting
+    )
+    with pytest.raises(PermissionDenied):
+        agreements_import_apply(plan=plan, actor=world.users["liaison"])
+    with pytest.raises(PermissionDenied):
+        unit_alias_add(unit=world.unit("OOAD-QRO"), alias="Qro.", actor=world.users["validator"])
+    assert not Agreement.objects.filter(meeting=meeting).exists()
+    assert not UnitAlias.objects.filter(alias="Qro.").exists()
 
 
 def test_it_refuses_an_alias_that_names_another_unit(world):

@@ -91,7 +91,7 @@ def test_it_imports_the_libreoffice_csv_in_windows_1252(meeting):
     )
 
 
-def test_the_csv_and_the_xlsx_of_the_same_sheet_import_the_same_agreements(meeting):
+def test_it_imports_the_same_agreements_from_the_csv_and_the_xlsx_of_a_sheet(meeting):
     agreements_import(file=fixture("acuerdos_centro.xlsx"), meeting=meeting)
     plan = agreements_import(file=fixture("acuerdos_centro_cp1252.csv"), meeting=meeting)
     # The CSV has no milestones sheet: milestones are not compared, the rest is the same.

@@ -143,7 +143,7 @@ def _empty_the_database():
     assert not Agreement.objects.exists()
 
 
-def test_exported_agreements_reimport_identically(meeting, agreements, tmp_path):
+def test_it_reimports_exported_agreements_identically(meeting, agreements, tmp_path):
     before = _agreements()
     path = tmp_path / "acuerdos.xlsx"
     agreements_export(path, Commitment.objects.filter(agreement__meeting=meeting))
@@ -159,7 +159,7 @@ def test_exported_agreements_reimport_identically(meeting, agreements, tmp_path)
     assert _agreements() == before
 
 
-def test_exported_agreements_reimport_from_csv(meeting, agreements):
+def test_it_reimports_exported_agreements_from_csv(meeting, agreements):
     before = [a[:7] for a in _agreements()]
     text = csv_text(
         AGREEMENT_COLUMNS, agreement_rows(Commitment.objects.filter(agreement__meeting=meeting))
@@ -171,7 +171,7 @@ def test_exported_agreements_reimport_from_csv(meeting, agreements):
     assert [a[:7] for a in _agreements()] == before
 
 
-def test_exported_progress_reimports_identically(meeting, agreements, world, tmp_path):
+def test_it_reimports_exported_progress_identically(meeting, agreements, world, tmp_path):
     coordinator, validator = world.users["coordinator"], world.users["validator"]
     indicator = Commitment.objects.get(
         agreement__meeting=meeting, responsible_unit__code="UMAE-CMNSXXI-HE"

@@ -47,7 +47,7 @@ def test_it_has_the_canonical_columns_instructions_and_lists(catalog):
     assert "30 de junio de 2026" in instructions
 
 
-def test_a_filled_in_template_imports(meeting):
+def test_it_imports_a_filled_in_template(meeting):
     workbook = openpyxl.load_workbook(io.BytesIO(_template()))
     sheet = workbook["Acuerdos"]
     sheet.append(
@@ -86,7 +86,7 @@ def test_it_builds_the_progress_template(catalog):
     ]
 
 
-def test_the_command_writes_the_template(catalog, tmp_path, capsys):
+def test_it_writes_the_template_from_the_command_line(catalog, tmp_path, capsys):
     path = tmp_path / "plantilla.xlsx"
     call_command("export_template", str(path))
     assert "Plantilla escrita" in capsys.readouterr().out

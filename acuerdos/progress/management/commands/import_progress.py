@@ -6,6 +6,7 @@ from acuerdos.commitments.imports import FileRefused, ImportFile
 from acuerdos.commitments.imports.report import write_plan
 from acuerdos.core.errors import DomainError
 from acuerdos.organization.models import User
+from acuerdos.organization.scope import scope_for
 from acuerdos.progress.imports import default_import_user, progress_import
 
 
@@ -43,6 +44,11 @@ class Command(BaseCommand):
                     "No hay ninguna persona activa con rol de coordinación central: indique "
                     "quién importa con --user CORREO."
                 )
+        if not scope_for(actor).is_coordinator:
+            raise CommandError(
+                f"{actor.email} no tiene rol de coordinación central: sólo la coordinación "
+                "importa el historial de avances."
+            )
         try:
             file = ImportFile.from_path(options["file"])
             plan = progress_import(file=file, actor=actor, dry_run=options["dry_run"])
