@@ -43,9 +43,19 @@ PERSONAS = (
 )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Load the reference catalog once into the test database, right after it is created."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        catalog_load()
+
+
 @pytest.fixture
 def catalog(db: Any) -> None:
-    """The reference catalog, loaded once per test database (and again after a flush)."""
+    """The reference catalog: loaded at set-up, and again after a transactional test flushed
+    the tables."""
     if not Unit.objects.exists():
         from django.db import transaction
 
@@ -138,7 +148,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it (apt-get install chromium)"
+        )
     return {**browser_type_launch_args, "executable_path": executable, "args": BROWSER_FLAGS}
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "acuerdos.commitments",
     "acuerdos.notifications",
     "acuerdos.progress",
+    "acuerdos.evaluation",
     "acuerdos.demo",
 ]
 
@@ -272,6 +273,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Seguimiento de acuerdos y compromisos de las Reuniones Regionales.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -196,10 +196,9 @@ ROUTES: list[Route] = [
         api(SHARED),
         label="shared",
     ),
-    # The schema and its docs page describe the endpoints and hold no data: public, like the
-    # login page (every endpoint they describe still answers 403 to anonymous requests).
-    Route("api-schema", _url("api-schema"), PUBLIC),
-    Route("api-docs", _url("api-docs"), PUBLIC),
+    # The schema and its docs are for people with an account (intranet tool, not public data).
+    Route("api-schema", _url("api-schema"), API_EVERY_USER),
+    Route("api-docs", _url("api-docs"), API_EVERY_USER),
 ]
 
 

@@ -1,0 +1,200 @@
+"""The database path equals the pure rules on random histories (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+import time_machine
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from acuerdos.commitments.models import ExtensionRequest, ExtensionStatus, TargetKind
+from acuerdos.commitments.tests.factories import AgreementFactory, CommitmentFactory
+from acuerdos.evaluation import rules
+from acuerdos.evaluation.engine import group_figures
+from acuerdos.evaluation.services import cutoff_close
+from acuerdos.progress.inputs import refresh_inputs, report_fraction
+from acuerdos.progress.models import ProgressReport
+
+pytestmark = pytest.mark.django_db
+
+BASE = dt.date(2026, 5, 1)
+NOW = dt.datetime(2027, 6, 1, 18, tzinfo=dt.UTC)  # after every generated date
+UNITS = ("OOAD-QRO", "OOAD-HGO", "OOAD-PUE")
+
+
+class Rollback(Exception):
+    pass
+
+
+def day(n: int) -> dt.date:
+    return BASE + dt.timedelta(days=n)
+
+
+report_st = st.fixed_dictionaries(
+    {
+        "as_of": st.integers(0, 200),
+        "submit_delay": st.integers(0, 10),
+        "review_delay": st.integers(0, 20),
+        "state": st.sampled_from(
+            ["validated", "validated", "validated", "submitted", "returned", "draft"]
+        ),
+        "value": st.integers(0, 100),
+    }
+)
+commitment_st = st.fixed_dictionaries(
+    {
+        "unit": st.sampled_from(UNITS),
+        "start": st.integers(0, 40),
+        "length": st.integers(0, 150),
+        "weight": st.integers(1, 3),
+        "indicator": st.sampled_from([None, (45, 15), (10, 70)]),
+        "reports": st.lists(report_st, max_size=5),
+        "extensions": st.lists(st.tuples(st.integers(0, 220), st.integers(0, 260)), max_size=2),
+        "cancel": st.one_of(st.none(), st.integers(0, 240)),
+    }
+)
+
+
+def build(world, spec, index):
+    start = day(spec["start"])
+    due = start + dt.timedelta(days=spec["length"])
+    extra = {}
+    if spec["indicator"]:
+        baseline, target = spec["indicator"]
+        extra = {
+            "target_kind": TargetKind.INDICATOR,
+            "baseline": Decimal(baseline),
+            "target_value": Decimal(target),
+        }
+    cancel = start + dt.timedelta(days=spec["cancel"]) if spec["cancel"] is not None else None
+    commitment = CommitmentFactory(
+        agreement=AgreementFactory(meeting=world.meeting),
+        responsible_unit=world.unit(spec["unit"]),
+        start_date=start,
+        due_date=due,
+        weight=Decimal(spec["weight"]),
+        cancelled_on=cancel,
+        cancellation_reason="Duplicado" if cancel else "",
+        **extra,
+    )
+    rule_reports = []
+    for r in spec["reports"]:
+        as_of = start + dt.timedelta(days=r["as_of"])
+        state = r["state"]
+        submitted = None if state == "draft" else as_of + dt.timedelta(days=r["submit_delay"])
+        validated = (
+            submitted + dt.timedelta(days=r["review_delay"]) if state == "validated" else None
+        )
+        value = Decimal(r["value"])
+        if spec["indicator"]:
+            num, den = report_fraction(
+                target_kind="indicator",
+                indicator_value=value,
+                baseline=commitment.baseline,
+                target_value=commitment.target_value,
+            )
+        else:
+            num, den = report_fraction(target_kind="percent", percent=value)
+        report = ProgressReport.objects.create(
+            commitment=commitment,
+            author=world.users["liaison"],
+            as_of=as_of,
+            state=state,
+            percent=None if spec["indicator"] else value,
+            indicator_value=value if spec["indicator"] else None,
+            submitted_on=submitted,
+            validated_on=validated,
+            review_comment="Observación" if state == "returned" else "",
+            progress_num=num,
+            progress_den=den,
+        )
+        rule_reports.append(rules.Report(as_of, Fraction(value), submitted, validated, report.pk))
+    rule_extensions = []
+    for decided_days, new_due_days in spec["extensions"]:
+        new_due = start + dt.timedelta(days=new_due_days)
+        if new_due == due:
+            continue
+        ext = ExtensionRequest.objects.create(
+            commitment=commitment,
+            requested_by=world.users["liaison"],
+            previous_due_date=due,
+            new_due_date=new_due,
+            justification="Reprogramación",
+            status=ExtensionStatus.APPROVED,
+            decided_by=world.users["coordinator"],
+            decided_on=start + dt.timedelta(days=decided_days),
+        )
+        rule_extensions.append(rules.Extension(ext.decided_on, new_due, ext.pk))
+    target = (
+        rules.Target(
+            "indicator",
+            baseline=Fraction(spec["indicator"][0]),
+            target=Fraction(spec["indicator"][1]),
+        )
+        if spec["indicator"]
+        else rules.Target("percent")
+    )
+    return commitment, rules.Commitment(
+        start=start,
+        due=due,
+        target=target,
+        weight=Fraction(spec["weight"]),
+        cancelled_on=cancel,
+        reports=tuple(rule_reports),
+        extensions=tuple(rule_extensions),
+    )
+
+
+def expected_by_unit(pairs, t):
+    groups = {}
+    for commitment, rule_c in pairs:
+        groups.setdefault(commitment.responsible_unit_id, []).append(rules.evaluate(rule_c, t))
+    return {
+        key: figures
+        for key, evs in groups.items()
+        if (figures := rules.aggregate(evs)).total or sum(figures.counts.values())
+    }
+
+
+def assert_same(engine_results, expected):
+    got = {g.key: g.figures for g in engine_results}
+    assert got == expected
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(specs=st.lists(commitment_st, min_size=1, max_size=8), t_days=st.integers(0, 300))
+def test_it_equals_the_pure_rules_on_random_histories(world, specs, t_days):
+    t = day(t_days)
+    try:
+        with time_machine.travel(NOW, tick=False), transaction.atomic():
+            for agreement in (world.own, world.foreign, world.shared):
+                agreement.commitments.all().delete()
+            pairs = [build(world, spec, i) for i, spec in enumerate(specs)]
+            refresh_inputs()
+            expected = expected_by_unit(pairs, t)
+            assert_same(group_figures(by="unit", source="history", as_of=t), expected)
+            today = NOW.date()
+            assert_same(
+                group_figures(by="unit", source="today", as_of=today),
+                expected_by_unit(pairs, today),
+            )
+            cutoff, _ = cutoff_close(date=t)
+            assert_same(
+                group_figures(by="unit", source="snapshot", as_of=t, cutoff_id=cutoff.pk),
+                expected,
+            )
+            national = rules.aggregate(rules.evaluate(rc, t) for _, rc in pairs)
+            got = group_figures(by="national", source="history", as_of=t)
+            assert [g.figures for g in got] == ([national] if sum(national.counts.values()) else [])
+            raise Rollback
+    except Rollback:
+        pass
