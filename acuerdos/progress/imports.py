@@ -16,6 +16,7 @@ file's validation date, else their submission date.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -81,6 +82,7 @@ _STATES: dict[str, ReportState] = {
     "rechazada": ReportState.REJECTED,
     "rejected": ReportState.REJECTED,
 }
+_LIVE_STATES = (ReportState.SUBMITTED, ReportState.VALIDATED)
 _MILESTONE_SPLIT = re.compile(r"[;\n|]")
 _HINT = "Use la plantilla de avances o agregue la columna con ese encabezado."
 
@@ -115,6 +117,7 @@ class PlannedReport:
     table: str = ""
     status: Status = "create"
     existing_id: int | None = None
+    answers: PlannedReport | None = None
 
     @property
     def folio(self) -> str:
@@ -179,7 +182,7 @@ class _Planner:
         self.units = UnitMatcher()
         self.unknown: dict[str, UnknownName] = {}
         self.reports: list[PlannedReport] = []
-        self.keys: dict[tuple[int, dt.date], PlannedReport] = {}
+        self.groups: dict[tuple[int, dt.date], list[PlannedReport]] = {}
         self.agreements: dict[str, Agreement] = {}
         self.users: dict[str, User | None] = {}
         self.today = today()
@@ -400,17 +403,21 @@ class _Planner:
         if state in (ReportState.RETURNED, ReportState.REJECTED) and not planned.review_comment:
             planned.review_comment = MISSING_REVIEW_COMMENT
         self.value(view, commitment, planned)
-        key = (commitment.pk, as_of)
-        if key in self.keys:
+        # Several reports may share a commitment and an as-of date (returned, then answered
+        # with the same date), but only one of them can still be in force.
+        group = self.groups.setdefault((commitment.pk, as_of), [])
+        live = next((r for r in group if r.state in _LIVE_STATES), None)
+        if live is not None and state in _LIVE_STATES:
             view.error(
                 "as_of",
-                f"Repetido: la fila {self.keys[key].row} ya trae el avance de {commitment} al "
-                f"{_day(as_of)}. Deje un solo reporte por compromiso y fecha.",
+                f"Repetido: la fila {live.row} ya trae un avance enviado o validado de "
+                f"{commitment} al {_day(as_of)}. Para una misma fecha sólo puede haber uno; los "
+                "demás deben ser devueltos o rechazados.",
             )
             return
         if view.failed:
             return
-        self.keys[key] = planned
+        group.append(planned)
         self.reports.append(planned)
 
     def compare(self) -> None:
@@ -423,17 +430,22 @@ class _Planner:
                 .prefetch_related("milestones_done")
             ):
                 by_key.setdefault((report.commitment_id, report.as_of), []).append(report)
-        for planned in self.reports:
-            existing = by_key.get((planned.commitment.pk, planned.as_of), [])
-            if not existing:
-                continue
-            same = next((r for r in existing if _same(planned, r)), None)
-            if same is not None:
+        for key, group in self.groups.items():
+            unused = list(by_key.get(key, []))
+            unmatched: list[PlannedReport] = []
+            for planned in group:
+                same = next((r for r in unused if _same(planned, r)), None)
+                if same is None:
+                    unmatched.append(planned)
+                    continue
                 planned.status = "unchanged"
                 planned.existing_id = same.pk
+                unused.remove(same)
+            if not unmatched or not unused:
                 continue
-            planned.status = "conflict"
-            current = existing[0]
+            for planned in unmatched:
+                planned.status = "conflict"
+            planned, current = unmatched[0], unused[0]
             self.issues.error(
                 f"Ya existe un reporte de {planned.commitment} al {_day(planned.as_of)} con "
                 f"otros datos (en el sistema: «{current.get_state_display()}», "
@@ -443,6 +455,19 @@ class _Planner:
                 column="",
                 table=planned.table,
             )
+
+    def link_answers(self) -> None:
+        """A report that follows a returned one of the same commitment (by as-of date, then
+        submission date, then row) answers its observations, as `report_submit(answers=…)`
+        records it; so the returned report does not look pending after the import."""
+        by_commitment: dict[int, list[PlannedReport]] = {}
+        for planned in self.reports:
+            by_commitment.setdefault(planned.commitment.pk, []).append(planned)
+        for items in by_commitment.values():
+            items.sort(key=lambda r: (r.as_of, r.submitted_on, r.table, r.row))
+            for previous, current in itertools.pairwise(items):
+                if previous.state == ReportState.RETURNED:
+                    current.answers = previous
 
 
 def _value_text(report: ProgressReport) -> str:
@@ -513,6 +538,7 @@ def progress_import_plan(*, file: ImportFile) -> ProgressImportPlan:
         planner.read_row(view)
     if not planner.issues.errors:
         planner.compare()
+        planner.link_answers()
     if not planner.reports and not planner.issues.errors:
         planner.issues.error("El archivo no tiene avances: debajo de los encabezados no hay datos.")
     plan.reports = planner.reports
@@ -589,6 +615,7 @@ def progress_import_apply(*, plan: ProgressImportPlan, actor: User) -> ProgressI
         raise ConflictError("Esta importación ya se aplicó.")
     to_create = plan.to_create
     through: Any = ProgressReport.milestones_done.through
+    created: list[tuple[PlannedReport, ProgressReport]] = []
     try:
         with transaction.atomic():
             for start in range(0, len(to_create), BATCH_SIZE):
@@ -625,6 +652,13 @@ def progress_import_apply(*, plan: ProgressImportPlan, actor: User) -> ProgressI
                     batch_size=BATCH_SIZE,
                 )
                 audit.record_many(_events(plan, pairs, actor), batch_size=BATCH_SIZE)
+                created.extend(pairs)
+            ids = {id(planned): report.pk for planned, report in created}
+            for planned, report in created:
+                if planned.answers is not None:
+                    # One small UPDATE each: far cheaper than bulk_update's CASE over thousands.
+                    report.answers_id = ids.get(id(planned.answers), planned.answers.existing_id)
+                    ProgressReport.objects.filter(pk=report.pk).update(answers_id=report.answers_id)
             refresh_inputs({planned.commitment.pk for planned in to_create})
     except IntegrityError as exc:
         raise ConflictError(

@@ -260,9 +260,45 @@ def test_it_reports_every_error_by_row_and_column_and_writes_nothing(agreement, 
     assert "anterior a la fecha de envío" in messages[5]
     assert "tiene 3 unidades responsables" in messages[8]
     assert "sus hitos son: Diagnóstico; Implementación" in messages[10]
-    assert "Repetido: la fila 13" in messages[11]
+    assert "Repetido: la fila 13 ya trae un avance enviado o validado" in messages[11]
     assert not ProgressReport.objects.exists()
     assert not AuditEvent.objects.filter(action="progress.imported").exists()
+
+
+def test_it_imports_a_returned_report_and_its_answer_with_the_same_date(agreement, world):
+    returned = line(
+        percent=20,
+        state="Devuelto",
+        sent="01/06/2026",
+        validated="03/06/2026",
+        comment="Falta el acta.",
+    )
+    answer = line(percent=25, sent="05/06/2026", validated="08/06/2026")
+    coordinator = world.users["coordinator"]
+    first = progress_import(file=xlsx_file([HEADERS, returned]), actor=coordinator)
+    assert first.ok, first.errors
+    plan = progress_import(file=xlsx_file([HEADERS, answer, returned]), actor=coordinator)
+    assert plan.ok, plan.errors
+    assert [r.status for r in plan.reports] == ["create", "unchanged"]
+    old, new = ProgressReport.objects.order_by("submitted_on")
+    assert (old.state, new.state) == (ReportState.RETURNED, ReportState.VALIDATED)
+    assert new.answers == old
+    assert old.reviewed_at.date() == dt.date(2026, 6, 3)
+    again = progress_import(file=xlsx_file([HEADERS, returned, answer]), actor=coordinator)
+    assert [r.status for r in again.reports] == ["unchanged", "unchanged"]
+    assert ProgressReport.objects.count() == 2
+
+
+def test_it_links_answers_within_one_file(agreement, world):
+    rows = [
+        HEADERS,
+        line(as_of="31/05/2026", percent=20, state="Devuelto", sent="01/06/2026"),
+        line(as_of="15/06/2026", percent=30, sent="16/06/2026"),
+        line(as_of="30/06/2026", percent=40, sent="01/07/2026"),
+    ]
+    assert progress_import(file=xlsx_file(rows), actor=world.users["coordinator"]).ok
+    first, second, third = ProgressReport.objects.order_by("as_of")
+    assert (second.answers, third.answers) == (first, None)
 
 
 def test_it_takes_the_only_commitment_when_the_unit_is_blank(world):
