@@ -6,7 +6,8 @@ The screen and the commands call:
 - `agreements_import_plan(file=ImportFile, meeting=Meeting) -> AgreementImportPlan` — preview;
 - `agreements_import(file=…, meeting=…, actor=…, dry_run=False)` — plan and, if clean, write;
 - `unit_alias_add(unit=…, alias=…, actor=…)` — register an unrecognised name as an alias;
-- `template_build(target)` — the downloadable XLSX template.
+- `template_build(target)` — the downloadable XLSX template;
+- `agreements_export(target, commitments)` — agreements in the template's columns (round trip).
 """
 
 from acuerdos.commitments.imports.agreements import (
@@ -19,6 +20,7 @@ from acuerdos.commitments.imports.agreements import (
     agreements_import_plan,
 )
 from acuerdos.commitments.imports.aliases import unit_alias_add
+from acuerdos.commitments.imports.canonical import agreements_export
 from acuerdos.commitments.imports.files import FileRefused, ImportFile
 from acuerdos.commitments.imports.issues import ImportIssue, UnknownName
 from acuerdos.commitments.imports.template import template_build
@@ -32,6 +34,7 @@ __all__ = [
     "PlannedCommitment",
     "PlannedMilestone",
     "UnknownName",
+    "agreements_export",
     "agreements_import",
     "agreements_import_apply",
     "agreements_import_plan",

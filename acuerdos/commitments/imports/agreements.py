@@ -14,7 +14,14 @@ the screen's "confirm" call). Re-importing a file changes nothing: an agreement 
 exists with the same content is "sin cambios". An existing folio with different content is
 refused as a conflict in this version (editing agreements is a later capability): the whole
 import is refused and the differences are listed, so that the person fixes the file or the
-agreement.
+agreement. Only what the file says is compared: a file without «Prioridad» does not conflict
+with a priority set in the system.
+
+How rows become agreements: rows with the same folio are one agreement (one commitment per
+unit, so an export of commitments re-imports), and they must repeat the same agreement text;
+a row without folio and text under an agreement continues it (a merge lost in CSV); a folio
+that is a bare number (`7`) takes the meeting's series (`RR8-CEN-2026-0007`); several units
+in the «Responsable» cell give one commitment each.
 """
 
 from __future__ import annotations
