@@ -45,8 +45,10 @@ def build(
     context: Mapping[str, Any] | None = None,
     commitment_id: int | None = None,
     source: str = "web",
+    label: str | None = None,
 ) -> AuditEvent:
-    """An unsaved audit event (for `bulk_create` in seeders and imports)."""
+    """An unsaved audit event (for `bulk_create` in seeders and imports). Pass `label` in bulk
+    paths: `str(target)` may follow foreign keys."""
     user = actor if actor is not None and getattr(actor, "pk", None) else None
     return AuditEvent(
         actor=user,
@@ -54,7 +56,7 @@ def build(
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
-        target_label=str(target)[:300],
+        target_label=(label if label is not None else str(target))[:300],
         commitment_id=commitment_id,
         changes=_jsonable(dict(changes or {})),
         context=_jsonable(dict(context or {})),

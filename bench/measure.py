@@ -1,0 +1,108 @@
+"""Measure one dataset (run by bench/run.py in a subprocess with DATABASE_URL set).
+
+Prints one JSON object: median seconds for the national figures by unit (a) today, (b) a past
+date, (c) a closed cut-off, each through the product's evaluation path (`figures_by`, the same
+call as the dashboards and `compliance`), and the hand-written SQL floor (bench/floor.sql) at
+the same date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "acuerdos.settings")
+os.environ.setdefault("ACUERDOS_ALLOW_DEV_SECRET", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from acuerdos.core.dates import today  # noqa: E402
+from acuerdos.evaluation.models import CutOff  # noqa: E402
+from acuerdos.evaluation.selectors import basis_for, figures_by  # noqa: E402
+
+PAST = dt.date(2026, 8, 31)
+CUTOFF = dt.date(2026, 10, 31)
+
+
+def floor_sql() -> str:
+    text = (Path(__file__).parent / "floor.sql").read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    if connection.vendor == "postgresql":
+        days = lambda a, b: f"({a} - {b})"  # noqa: E731
+        t = "CAST(%(t)s AS date)"
+    else:
+        days = lambda a, b: f"CAST(julianday({a}) - julianday({b}) AS INTEGER)"  # noqa: E731
+        t = "%(t)s"
+    text = re.sub(r"\{days\(([^,]+), ([^)]+)\)\}", lambda m: days(m.group(1), m.group(2)), text)
+    return text.replace(":t", t)
+
+
+def timed(fn, repeat: int) -> float:
+    fn()  # warm-up: caches, statistics, prepared plans
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    sql = floor_sql()
+
+    def floor(day: dt.date):
+        def run() -> list[tuple[object, ...]]:
+            param = day if connection.vendor == "postgresql" else day.isoformat()
+            with connection.cursor() as cursor:
+                cursor.execute(sql, {"t": param})
+                return cursor.fetchall()
+
+        return run
+
+    def product(**kw):
+        return lambda: figures_by(None, by="unit", basis=basis_for(**kw))
+
+    cutoff = CutOff.objects.get(date=CUTOFF)
+    assert cutoff.is_closed, "the benchmark dataset must have its cut-off closed"
+    now = today()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM commitments_commitment")
+        commitments = cursor.fetchone()[0]
+        cursor.execute("SELECT COUNT(*) FROM progress_progressreport")
+        reports = cursor.fetchone()[0]
+    # The product and the floor must agree on the counts per status (a sanity check).
+    ours = {r.key: r.figures.counts for r in product(as_of=PAST)()}
+    theirs = {row[0]: row[1:6] for row in floor(PAST)()}
+    mismatched = [
+        k for k, counts in ours.items() if tuple(counts.values()) != tuple(theirs.get(k, ()))
+    ]
+    result = {
+        "vendor": connection.vendor,
+        "commitments": commitments,
+        "reports": reports,
+        "groups_mismatched": len(mismatched),
+        "today": timed(product(as_of=now), repeat),
+        "today_floor": timed(floor(now), repeat),
+        "past": timed(product(as_of=PAST), repeat),
+        "past_floor": timed(floor(PAST), repeat),
+        "cutoff": timed(product(cutoff=cutoff), repeat),
+        "cutoff_floor": timed(floor(CUTOFF), repeat),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
