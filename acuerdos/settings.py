@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "acuerdos.core.context_processors.navigation",
+                "acuerdos.notifications.context_processors.unread_notifications",
             ],
             "builtins": ["django.templatetags.i18n", "django.templatetags.static"],
         },

@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include("acuerdos.meetings.urls")),
     path("", include("acuerdos.organization.urls")),
     path("", include("acuerdos.progress.urls")),
+    path("", include("acuerdos.notifications.urls")),
+    path("", include("acuerdos.audit.urls")),
     path("api/", include("acuerdos.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -171,3 +171,101 @@ class AgreementFilterForm(forms.Form):
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return 0
         return sum(1 for value in self.cleaned_data.values() if value not in (None, ""))
+
+
+def _required_date_field(label: StrOrPromise) -> forms.DateField:
+    field = _date_field(label)
+    field.required = True
+    field.error_messages["required"] = _("Escriba la fecha (dd/mm/aaaa).")
+    return field
+
+
+class ExtensionRequestForm(forms.Form):
+    """Solicitar reprogramación: the new due date and why."""
+
+    new_due_date = _required_date_field(_("Nueva fecha compromiso"))
+    justification = forms.CharField(
+        label=_("Justificación"),
+        max_length=4000,
+        help_text=_("Explique por qué no se puede cumplir en la fecha vigente y qué se hará."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Escriba la justificación de la reprogramación."),
+            "max_length": _("Escriba como máximo %(limit_value)d caracteres."),
+        },
+    )
+
+    def __init__(self, *args: Any, start_date: dt.date, in_force: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.start_date = start_date
+        self.in_force = in_force
+
+    def clean_new_due_date(self) -> dt.date:
+        value: dt.date = self.cleaned_data["new_due_date"]
+        if value == self.in_force:
+            raise forms.ValidationError(
+                _("La nueva fecha compromiso debe ser distinta de la vigente.")
+            )
+        if value < self.start_date:
+            raise forms.ValidationError(
+                _("La nueva fecha compromiso no puede ser anterior al inicio del compromiso.")
+            )
+        return value
+
+    def clean_justification(self) -> str:
+        text = str(self.cleaned_data["justification"]).strip()
+        if not text:
+            raise forms.ValidationError(_("Escriba la justificación de la reprogramación."))
+        return text
+
+
+APPROVE, DENY = "approve", "deny"
+
+
+class ExtensionDecisionForm(forms.Form):
+    """Aprobar or Negar a pending extension; denying needs a reason. The hidden id names the request
+    the person saw (`extension`), so that a decision never lands on a different one."""
+
+    decision = forms.ChoiceField(
+        choices=[(APPROVE, _("Aprobar")), (DENY, _("Negar"))],
+        error_messages={
+            "required": _("Elija Aprobar o Negar."),
+            "invalid_choice": _("Elija Aprobar o Negar."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Comentario de la resolución"),
+        required=False,
+        max_length=4000,
+        help_text=_("Obligatorio para negar: el motivo."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("Escriba como máximo %(limit_value)d caracteres.")},
+    )
+    extension = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == DENY and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("Escriba el motivo por el que se niega la reprogramación."))
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    """Cancelar un compromiso: the reason is required and stays in its history."""
+
+    reason = forms.CharField(
+        label=_("Motivo de la cancelación"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Escriba el motivo de la cancelación."),
+            "max_length": _("Escriba como máximo %(limit_value)d caracteres."),
+        },
+    )
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_reason(self) -> str:
+        text = str(self.cleaned_data["reason"]).strip()
+        if not text:
+            raise forms.ValidationError(_("Escriba el motivo de la cancelación."))
+        return text

@@ -11,4 +11,11 @@ urlpatterns = [
     path("acuerdos/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("compromisos/mios/", views.my_commitments, name="my_commitments"),
     path("compromisos/<int:pk>/", views.commitment_detail, name="commitment_detail"),
+    path("compromisos/<int:pk>/reprogramacion/", views.extension_request, name="extension_request"),
+    path(
+        "compromisos/<int:pk>/reprogramacion/resolver/",
+        views.extension_decide,
+        name="extension_decide",
+    ),
+    path("compromisos/<int:pk>/cancelar/", views.commitment_cancel, name="commitment_cancel"),
 ]

@@ -6,22 +6,45 @@ selectors); single objects come through `permissions.access_*`, which answer 404
 The home page lives here because it summarises agreements, commitments and meetings, and
 `commitments` is the highest app of the dependency chain so far; the evaluation issue will give
 it the compliance board.
+
+The commitment page is the one place where the layers meet: it shows the commitment with its
+progress reports, comments and audit story. Those reads come from `progress.selectors` and
+`audit.selectors`; only this presentation layer looks upward, never the models or services.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from acuerdos.audit.selectors import commitment_timeline
 from acuerdos.commitments import selectors
-from acuerdos.commitments.forms import AgreementFilterForm
+from acuerdos.commitments import services as commitment_services
+from acuerdos.commitments.forms import (
+    APPROVE,
+    AgreementFilterForm,
+    CancelForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+)
+from acuerdos.commitments.models import Commitment, ExtensionStatus
 from acuerdos.commitments.permissions import access_agreement, access_commitment
+from acuerdos.commitments.policies import can_cancel, can_decide_extension, can_report
 from acuerdos.core.dates import today
+from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.core.htmx import render_page_or_partial
 from acuerdos.core.pagination import paginate
 from acuerdos.organization.scope import scope_for
+from acuerdos.progress import selectors as progress_selectors
+from acuerdos.progress.forms import CommentForm
 
 
 @require_GET
@@ -44,7 +67,13 @@ def my_commitments(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     context: dict[str, object] = {"has_units": scope.is_unit_member}
     if scope.is_unit_member:
-        context["own_page"] = paginate(request, selectors.my_commitments(request.user))
+        own_page = paginate(request, selectors.my_commitments(request.user))
+        own_page.object_list = list(own_page.object_list)
+        # One query for the page: which rows have observations waiting for an answer.
+        returned = progress_selectors.returned_to_answer(c.pk for c in own_page.object_list)
+        for commitment in own_page.object_list:
+            setattr(commitment, "returned_report", returned.get(commitment.pk))  # noqa: B010
+        context["own_page"] = own_page
         context["co_page"] = paginate(
             request, selectors.co_responsible_commitments(request.user), param="co_page"
         )
@@ -77,14 +106,172 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def commitment_page(
+    request: HttpRequest,
+    commitment: Commitment,
+    *,
+    status: int = 200,
+    conflict: str = "",
+    **bound_forms: forms.Form,
+) -> HttpResponse:
+    """Render the commitment page; the forms passed in (bound, with their errors) replace the
+    empty ones, so that an action refused by validation comes back with what was typed."""
+    user = request.user
+    detail = selectors.commitment_detail(user, commitment)
+    progress = progress_selectors.commitment_progress(user, commitment)
+    context: dict[str, Any] = {
+        "commitment": commitment,
+        "detail": detail,
+        "progress": progress,
+        "timeline": commitment_timeline(commitment.pk),
+        "conflict": conflict,
+    }
+    if progress.can_request_extension:
+        context["extension_form"] = ExtensionRequestForm(
+            start_date=commitment.start_date, in_force=progress.due_date_in_force
+        )
+    if progress.can_decide_extension and progress.pending_extension is not None:
+        context["decision_form"] = ExtensionDecisionForm(
+            initial={"extension": progress.pending_extension.pk}
+        )
+    if progress.can_comment:
+        context["comment_form"] = CommentForm()
+    context.update(bound_forms)
+    return render(request, "commitments/commitment_detail.html", context, status=status)
+
+
 @require_GET
 @login_required
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One commitment: agreement, unit, dates, target, milestones, co-responsible units."""
+    """One commitment: agreement, unit, dates, target, progress (validated and waiting apart),
+    reports, due-date history, comments and the audit story, with the actions the user may take."""
     commitment = access_commitment(request.user, pk)
-    detail = selectors.commitment_detail(request.user, commitment)
+    return commitment_page(request, commitment)
+
+
+@require_POST
+@login_required
+def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Solicitar reprogramación (head or liaison of the responsible unit)."""
+    commitment = access_commitment(request.user, pk)
+    if not can_report(request.user, responsible_unit_id=commitment.responsible_unit_id):
+        raise PermissionDenied(_("Solo el titular o el enlace de la unidad la solicita."))
+    in_force = commitment_services.due_date_in_force(commitment, today())
+    form = ExtensionRequestForm(request.POST, start_date=commitment.start_date, in_force=in_force)
+    if form.is_valid():
+        try:
+            commitment_services.extension_request(
+                commitment=commitment,
+                actor=request.user,
+                new_due_date=form.cleaned_data["new_due_date"],
+                justification=form.cleaned_data["justification"],
+            )
+        except ConflictError as error:
+            return commitment_page(request, commitment, status=409, conflict=error.message)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Se envió la solicitud de reprogramación. Se le avisará cuando se resuelva."),
+            )
+            return redirect(f"{commitment.get_absolute_url()}#reprogramacion")
+    return commitment_page(request, commitment, extension_form=form)
+
+
+@require_POST
+@login_required
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Aprobar or Negar the commitment's pending extension (coordinators; the validating area
+    too when `EXTENSIONS_DECIDED_BY_AREA`)."""
+    commitment = access_commitment(request.user, pk)
+    area_id = commitment.agreement.validating_area_id
+    if not can_decide_extension(request.user, validating_area_id=area_id):
+        raise PermissionDenied(_("Su rol no resuelve reprogramaciones."))
+    form = ExtensionDecisionForm(request.POST)
+    if form.is_valid():
+        pending = commitment.extension_requests.filter(status=ExtensionStatus.PENDING).first()
+        if pending is None or pending.pk != form.cleaned_data["extension"]:
+            return commitment_page(
+                request,
+                commitment,
+                status=409,
+                conflict=_(
+                    "La solicitud de reprogramación que usted veía ya fue resuelta por otra "
+                    "persona o reemplazada. No se cambió nada; revise el historial de fechas."
+                ),
+            )
+        approve = form.cleaned_data["decision"] == APPROVE
+        try:
+            commitment_services.extension_decide(
+                request=pending,
+                actor=request.user,
+                approve=approve,
+                comment=form.cleaned_data["comment"],
+            )
+        except ConflictError as error:
+            return commitment_page(request, commitment, status=409, conflict=error.message)
+        except DomainError as error:
+            form.add_error("comment", error.message)
+        else:
+            messages.success(
+                request,
+                _("Se aprobó la reprogramación: la nueva fecha compromiso rige desde hoy.")
+                if approve
+                else _("Se negó la reprogramación; la unidad recibirá el motivo."),
+            )
+            return redirect(f"{commitment.get_absolute_url()}#reprogramacion")
+    return commitment_page(request, commitment, decision_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def commitment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancelar: a confirmation page with the reason (coordinators only)."""
+    commitment = access_commitment(request.user, pk)
+    if not can_cancel(request.user):
+        raise PermissionDenied(_("Solo la Coordinación central cancela compromisos."))
+    if commitment.is_cancelled:
+        messages.info(request, _("Este compromiso ya estaba cancelado."))
+        return redirect(commitment.get_absolute_url())
+    conflict = ""
+    status = 200
+    if request.method == "POST":
+        form = CancelForm(request.POST)
+        if form.is_valid():
+            try:
+                commitment_services.commitment_cancel(
+                    commitment=commitment,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["expected_version"],
+                )
+            except ConflictError as error:
+                commitment.refresh_from_db()
+                if commitment.is_cancelled:
+                    messages.warning(request, error.message)
+                    return redirect(commitment.get_absolute_url())
+                conflict, status = error.message, 409
+                # The reason typed is kept; the new version lets a deliberate retry through.
+                form = CancelForm(
+                    initial={
+                        "reason": form.cleaned_data["reason"],
+                        "expected_version": commitment.version,
+                    }
+                )
+            except DomainError as error:
+                form.add_error("reason", error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Se canceló el compromiso. Deja de contar en las cifras desde hoy."),
+                )
+                return redirect(commitment.get_absolute_url())
+    else:
+        form = CancelForm(initial={"expected_version": commitment.version})
     return render(
         request,
-        "commitments/commitment_detail.html",
-        {"commitment": commitment, "detail": detail},
+        "commitments/commitment_cancel.html",
+        {"commitment": commitment, "form": form, "conflict": conflict},
+        status=status,
     )

@@ -52,6 +52,10 @@ API_EVERY_USER = expect(200, anonymous=403)
 OWN = expect(200, anonymous=LOGIN, other_liaison=404)
 FOREIGN = expect(404, anonymous=LOGIN, other_liaison=200, coordinator=200, viewer=200)
 SHARED = expect(200, anonymous=LOGIN, validator=404)
+# Actions on the own commitment (Querétaro, validated by DPM).
+REPORTERS = expect(403, anonymous=LOGIN, liaison=200, head=200, other_liaison=404)
+VALIDATORS = expect(403, anonymous=LOGIN, validator=200, coordinator=200)
+READ_ALL = expect(403, anonymous=LOGIN, coordinator=200, viewer=200)
 
 
 def api(expected: Expected) -> Expected:
@@ -106,6 +110,27 @@ def _evidence_url(world: World) -> str:
     return reverse("progress:evidence_download", args=[evidence.pk])
 
 
+def _review_url(world: World) -> str:
+    from acuerdos.progress.models import ProgressReport
+
+    report = ProgressReport.objects.get(commitment=world.own_commitment)
+    return reverse("progress:report_review", args=[report.pk])
+
+
+def _draft_url(world: World) -> str:
+    from acuerdos.progress.models import ProgressReport
+
+    report = ProgressReport.objects.get(commitment=world.own_commitment, state="draft")
+    return reverse("progress:report_edit", args=[report.pk])
+
+
+def _notification_url(world: World) -> str:
+    from acuerdos.notifications.models import Notification
+
+    notification = Notification.objects.get(recipient=world.users["liaison"])
+    return reverse("notifications:open", args=[notification.pk])
+
+
 ROUTES: list[Route] = [
     # Probes and public pages
     Route("health", _url("health"), PUBLIC),
@@ -158,18 +183,133 @@ ROUTES: list[Route] = [
     ),
     Route("organization:people", _url("organization:people"), COORDINATOR_ONLY),
     # Progress (reports and evidence of the own commitment, submitted by the liaison)
-    Route(
-        "progress:report_detail",
-        _report_url,
-        expect(302, anonymous=LOGIN, other_liaison=404),
-        fixtures=("submitted_report",),
-    ),
+    Route("progress:report_detail", _report_url, OWN, fixtures=("submitted_report",)),
     Route(
         "progress:evidence_download",
         _evidence_url,
         OWN,
         fixtures=("submitted_report",),
     ),
+    # Reportar avance: the responsible unit only (coordinators validate, they do not report).
+    Route(
+        "progress:report_create",
+        _obj_url("progress:report_create", "own_commitment"),
+        REPORTERS,
+    ),
+    Route(
+        "progress:report_create",
+        _obj_url("progress:report_create", "own_commitment"),
+        REPORTERS,
+        method="post",
+        label="POST without data: the form again, with its errors",
+    ),
+    Route(
+        "progress:report_create",
+        _obj_url("progress:report_create", "foreign_commitment"),
+        expect(404, anonymous=LOGIN, other_liaison=200, coordinator=403, viewer=403),
+        label="foreign",
+    ),
+    Route(
+        "progress:report_create",
+        _obj_url("progress:report_create", "shared_commitment"),
+        expect(403, anonymous=LOGIN, other_liaison=200, validator=404),
+        label="co-responsible units read, never report",
+    ),
+    # A draft is seen by its unit and the coordination only; only its unit edits it.
+    Route(
+        "progress:report_edit",
+        _draft_url,
+        expect(404, anonymous=LOGIN, liaison=200, head=200, coordinator=403),
+        fixtures=("draft_report",),
+    ),
+    Route(
+        "progress:report_edit",
+        _draft_url,
+        expect(404, anonymous=LOGIN, liaison=200, head=200, coordinator=403),
+        method="post",
+        label="POST without data",
+        fixtures=("draft_report",),
+    ),
+    # Validar / Devolver / Rechazar: visibility → 404, the decision → 403.
+    Route(
+        "progress:report_review",
+        _review_url,
+        expect(403, anonymous=LOGIN, other_liaison=404, validator=200, coordinator=200),
+        method="post",
+        label="POST without a decision",
+        fixtures=("submitted_report",),
+    ),
+    Route("progress:review_queue", _url("progress:review_queue"), VALIDATORS),
+    Route(
+        "progress:comment_create",
+        _obj_url("progress:comment_create", "own_commitment"),
+        expect(200, anonymous=LOGIN, other_liaison=404, viewer=403),
+        method="post",
+        label="POST without text",
+    ),
+    Route(
+        "progress:comment_create",
+        _obj_url("progress:comment_create", "foreign_commitment"),
+        expect(404, anonymous=LOGIN, other_liaison=200, coordinator=200, viewer=403),
+        method="post",
+        label="foreign",
+    ),
+    # Extensions and cancellation
+    Route(
+        "commitments:extension_request",
+        _obj_url("commitments:extension_request", "own_commitment"),
+        REPORTERS,
+        method="post",
+        label="POST without data",
+    ),
+    Route(
+        "commitments:extension_request",
+        _obj_url("commitments:extension_request", "own_commitment"),
+        expect(405),
+        label="GET is refused",
+    ),
+    Route(
+        "commitments:extension_decide",
+        _obj_url("commitments:extension_decide", "own_commitment"),
+        expect(403, anonymous=LOGIN, other_liaison=404, coordinator=200),
+        method="post",
+        label="POST without a decision",
+        fixtures=("pending_extension",),
+    ),
+    Route(
+        "commitments:commitment_cancel",
+        _obj_url("commitments:commitment_cancel", "own_commitment"),
+        expect(403, anonymous=LOGIN, other_liaison=404, coordinator=200),
+    ),
+    Route(
+        "commitments:commitment_cancel",
+        _obj_url("commitments:commitment_cancel", "foreign_commitment"),
+        expect(404, anonymous=LOGIN, other_liaison=403, coordinator=200, viewer=403),
+        method="post",
+        label="foreign, POST without a reason",
+    ),
+    # Notifications: one's own inbox only
+    Route("notifications:inbox", _url("notifications:inbox"), EVERY_USER),
+    Route(
+        "notifications:open",
+        _notification_url,
+        expect(404, anonymous=LOGIN, liaison=302),
+        fixtures=("liaison_notification",),
+    ),
+    Route(
+        "notifications:mark_all_read",
+        _url("notifications:mark_all_read"),
+        expect(302, anonymous=LOGIN),
+        method="post",
+    ),
+    Route(
+        "notifications:mark_all_read",
+        _url("notifications:mark_all_read"),
+        expect(405),
+        label="GET is refused",
+    ),
+    # Bitácora: the coordination and Consulta (OIC auditors) read the whole audit trail.
+    Route("audit:log", _url("audit:log"), READ_ALL),
     # REST API v1: the same scopes; anonymous requests get 403
     Route("api:api-root", _url("api:api-root"), API_EVERY_USER),
     Route("api:region-list", _url("api:region-list"), API_EVERY_USER),
@@ -221,6 +361,46 @@ def submitted_report(world: World, settings, tmp_path):
             ),
             uploads=[upload(PDF, "oficio.pdf")],
         )
+
+
+@pytest.fixture
+def draft_report(world: World):
+    """A draft saved by the liaison on the own commitment (no evidence yet)."""
+    from acuerdos.progress.services import ReportInput, report_save_draft
+
+    with time_machine.travel(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC), tick=False):
+        return report_save_draft(
+            commitment=world.own_commitment,
+            actor=world.users["liaison"],
+            data=ReportInput(as_of=dt.date(2026, 6, 10), percent=Decimal("20")),
+        )
+
+
+@pytest.fixture
+def pending_extension(world: World):
+    """An extension of the own commitment asked by the liaison, waiting for a decision."""
+    from acuerdos.commitments.services import extension_request
+
+    return extension_request(
+        commitment=world.own_commitment,
+        actor=world.users["liaison"],
+        new_due_date=dt.date(2026, 12, 31),
+        justification="La licitación se declaró desierta.",
+    )
+
+
+@pytest.fixture
+def liaison_notification(world: World):
+    """A notification for the liaison that points to their commitment."""
+    from acuerdos.notifications.services import notify
+
+    return notify(
+        recipients=[world.users["liaison"]],
+        kind="progress.returned",
+        title="Le devolvieron un avance",
+        url=world.own_commitment.get_absolute_url(),
+        commitment_id=world.own_commitment.pk,
+    )[0]
 
 
 # --- The matrix --------------------------------------------------------------------------------
