@@ -1,40 +1,23 @@
 -- The floor of the evaluation benchmark: one hand-written query computing the national figures
 -- by unit at a date :t from the raw history — the latest counting report per commitment, the due
--- date after extensions, the status by CASE and the group aggregates (PRODUCT.md §3).
+-- date after extensions, the status by CASE and the group aggregates (PRODUCT.md §3), written
+-- the plain way: an indexed correlated subquery per input.
 -- {days(a, b)} is replaced by the dialect's day difference; :t by a bound date parameter.
-WITH latest AS (
-    SELECT commitment_id, progress_num, progress_den FROM (
-        SELECT r.commitment_id, r.progress_num, r.progress_den,
-               ROW_NUMBER() OVER (PARTITION BY r.commitment_id
-                                  ORDER BY r.as_of DESC, r.validated_on DESC, r.id DESC) AS rn
-        FROM progress_progressreport r
-        WHERE r.state = 'validated' AND r.as_of <= :t AND r.validated_on <= :t
-    ) x WHERE rn = 1
-),
-due AS (
-    SELECT commitment_id, new_due_date FROM (
-        SELECT e.commitment_id, e.new_due_date,
-               ROW_NUMBER() OVER (PARTITION BY e.commitment_id
-                                  ORDER BY e.decided_on DESC, e.id DESC) AS rn
-        FROM commitments_extensionrequest e
-        WHERE e.status = 'approved' AND e.decided_on <= :t
-    ) y WHERE rn = 1
-),
-sub AS (
-    SELECT commitment_id, MAX(submitted_on) AS last_submitted
-    FROM progress_progressreport
-    WHERE submitted_on IS NOT NULL AND submitted_on <= :t
-    GROUP BY commitment_id
-),
-ev AS (
-    SELECT c.responsible_unit_id AS unit_id, c.weight,
-           COALESCE(l.progress_num * 1.0 / l.progress_den, 0) AS p,
-           COALESCE(d.new_due_date, c.due_date) AS d, c.start_date AS s,
-           c.cancelled_on, s.last_submitted
+WITH ev AS (
+    SELECT c.responsible_unit_id AS unit_id, c.weight, c.start_date AS s, c.cancelled_on,
+           COALESCE((SELECT r.progress_num * 1.0 / r.progress_den
+                     FROM progress_progressreport r
+                     WHERE r.commitment_id = c.id AND r.state = 'validated'
+                       AND r.as_of <= :t AND r.validated_on <= :t
+                     ORDER BY r.as_of DESC, r.validated_on DESC, r.id DESC LIMIT 1), 0) AS p,
+           COALESCE((SELECT e.new_due_date
+                     FROM commitments_extensionrequest e
+                     WHERE e.commitment_id = c.id AND e.status = 'approved'
+                       AND e.decided_on <= :t
+                     ORDER BY e.decided_on DESC, e.id DESC LIMIT 1), c.due_date) AS d,
+           (SELECT MAX(r.submitted_on) FROM progress_progressreport r
+            WHERE r.commitment_id = c.id AND r.submitted_on <= :t) AS last_submitted
     FROM commitments_commitment c
-    LEFT JOIN latest l ON l.commitment_id = c.id
-    LEFT JOIN due d ON d.commitment_id = c.id
-    LEFT JOIN sub s ON s.commitment_id = c.id
     WHERE c.start_date <= :t
 ),
 st AS (
