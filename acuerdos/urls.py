@@ -8,9 +8,9 @@ which fails when one is missing.
 from django.contrib import admin
 from django.urls import include, path
 
-from acuerdos.commitments import views as commitment_views
 from acuerdos.core import health
 from acuerdos.core import views as core_views
+from acuerdos.evaluation import views as evaluation_views
 from acuerdos.organization import views as organization_views
 
 admin.site.site_header = "Acuerdos IMSS · Administración"
@@ -27,7 +27,8 @@ urlpatterns = [
     path("ready/", health.ready, name="ready"),
     path("accounts/", include(accounts)),
     path("aviso-de-privacidad/", core_views.privacy_notice, name="privacy_notice"),
-    path("", commitment_views.dashboard, name="dashboard"),
+    path("", evaluation_views.dashboard, name="dashboard"),
+    path("", include("acuerdos.evaluation.urls")),
     path("", include("acuerdos.commitments.urls")),
     path("", include("acuerdos.meetings.urls")),
     path("", include("acuerdos.organization.urls")),

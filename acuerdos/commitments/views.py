@@ -1,11 +1,9 @@
-"""Pages of agreements and commitments, and the home page.
+"""Pages of agreements and commitments.
 
 Thin views: access → validate → selector → render. Lists start from `visible_to(user)` (in the
 selectors); single objects come through `permissions.access_*`, which answer 404 outside scope.
-
-The home page lives here because it summarises agreements, commitments and meetings, and
-`commitments` is the highest app of the dependency chain so far; the evaluation issue will give
-it the compliance board.
+The home page (Inicio) is the compliance board of `acuerdos.evaluation.views`; it still reads
+`selectors.dashboard_summary` for the next due commitments.
 
 The commitment page is the one place where the layers meet: it shows the commitment with its
 progress reports, comments and audit story. Those reads come from `progress.selectors` and
@@ -45,18 +43,6 @@ from acuerdos.core.pagination import paginate
 from acuerdos.organization.scope import scope_for
 from acuerdos.progress import selectors as progress_selectors
 from acuerdos.progress.forms import CommentForm
-
-
-@require_GET
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Inicio: scoped counts, the next due commitments, and what the evaluation will add."""
-    summary = selectors.dashboard_summary(request.user, today())
-    return render(
-        request,
-        "commitments/dashboard.html",
-        {"summary": summary, "today": today()},
-    )
 
 
 @require_GET

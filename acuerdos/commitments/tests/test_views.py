@@ -95,7 +95,7 @@ def test_it_counts_only_what_the_user_sees_on_inicio(world, clients):
     assert [c.pk for c in summary.next_due] == [world.own_commitment.pk]
     html = _html(response)
     assert "Mis compromisos" in html
-    assert "Tablero de cumplimiento: disponible con el sistema de evaluación" in html
+    assert "Tablero de cumplimiento" in html and "Su unidad" in html
     assert "30 sep 2026" in html
 
 

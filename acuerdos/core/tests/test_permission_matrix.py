@@ -310,6 +310,85 @@ ROUTES: list[Route] = [
     ),
     # Bitácora: the coordination and Consulta (OIC auditors) read the whole audit trail.
     Route("audit:log", _url("audit:log"), READ_ALL),
+    # Dashboards: scoped figures. A region or unit page answers 404 when the user's scope holds
+    # no commitment there (their scope has nothing to show); coordinators and viewers see every
+    # region and unit that exists. Querétaro is co-responsible for the shared commitment of
+    # Hidalgo, so its people see Hidalgo's page with that one commitment.
+    Route("evaluation:board_region", _url("evaluation:board_region", "REG-CENTRO"), EVERY_USER),
+    Route(
+        "evaluation:board_region",
+        _url("evaluation:board_region", "REG-NORTE"),
+        expect(404, anonymous=LOGIN, coordinator=200, viewer=200),
+        label="no commitments there",
+    ),
+    Route(
+        "evaluation:board_region",
+        _url("evaluation:board_region", "REG-ATLANTIDA"),
+        expect(404, anonymous=LOGIN),
+        label="unknown",
+    ),
+    Route("evaluation:board_unit", _url("evaluation:board_unit", "OOAD-QRO"), OWN),
+    Route(
+        "evaluation:board_unit",
+        _url("evaluation:board_unit", "OOAD-HGO"),
+        SHARED,
+        label="co-responsible",
+    ),
+    Route(
+        "evaluation:board_unit",
+        _url("evaluation:board_unit", "OOAD-PUE"),
+        expect(404, anonymous=LOGIN, coordinator=200, viewer=200),
+        label="no commitments there",
+    ),
+    Route("evaluation:board_themes", _url("evaluation:board_themes"), EVERY_USER),
+    Route("evaluation:board_areas", _url("evaluation:board_areas"), EVERY_USER),
+    # Cortes: the calendar for the coordination and Consulta; only the coordination changes it.
+    Route("evaluation:cutoffs", _url("evaluation:cutoffs"), READ_ALL),
+    Route(
+        "evaluation:cutoff_add",
+        _url("evaluation:cutoff_add"),
+        expect(403, anonymous=LOGIN, coordinator=400),  # 400: the empty form, in Spanish
+        method="post",
+    ),
+    Route(
+        "evaluation:cutoff_add_monthly",
+        _url("evaluation:cutoff_add_monthly"),
+        expect(403, anonymous=LOGIN, coordinator=302),
+        method="post",
+    ),
+    Route(
+        "evaluation:cutoff_add_monthly",
+        _url("evaluation:cutoff_add_monthly"),
+        expect(405),
+        label="GET is refused",
+    ),
+    Route(
+        "evaluation:cutoff_close",
+        _url("evaluation:cutoff_close", dt.date(2026, 6, 30)),
+        COORDINATOR_ONLY,
+        label="confirmation",
+        fixtures=("open_cutoff",),
+    ),
+    Route(
+        "evaluation:cutoff_close",
+        _url("evaluation:cutoff_close", dt.date(2026, 6, 30)),
+        expect(403, anonymous=LOGIN, coordinator=302),
+        method="post",
+        fixtures=("open_cutoff",),
+    ),
+    Route(
+        "evaluation:cutoff_close",
+        _url("evaluation:cutoff_close", dt.date(2026, 5, 31)),
+        expect(403, anonymous=LOGIN, coordinator=404),
+        label="not in the calendar",
+    ),
+    Route(
+        "evaluation:cutoff_remove",
+        _url("evaluation:cutoff_remove", dt.date(2026, 6, 30)),
+        expect(403, anonymous=LOGIN, coordinator=302),
+        method="post",
+        fixtures=("open_cutoff",),
+    ),
     # REST API v1: the same scopes; anonymous requests get 403
     Route("api:api-root", _url("api:api-root"), API_EVERY_USER),
     Route("api:region-list", _url("api:region-list"), API_EVERY_USER),
@@ -401,6 +480,14 @@ def liaison_notification(world: World):
         url=world.own_commitment.get_absolute_url(),
         commitment_id=world.own_commitment.pk,
     )[0]
+
+
+@pytest.fixture
+def open_cutoff(world: World):
+    """The cut-off of 30 jun 2026 in the calendar, still open."""
+    from acuerdos.evaluation.models import CutOff
+
+    return CutOff.objects.create(date=dt.date(2026, 6, 30))
 
 
 # --- The matrix --------------------------------------------------------------------------------
