@@ -1,9 +1,13 @@
-"""Writes of the demo data: the 8th round of Reuniones Regionales, its agreements and users.
+"""Writes of the demo data: the 8th round of Reuniones Regionales, its agreements, users and
+progress history.
 
-`demo_seed()` loads the catalog, creates the IMSS–SNTSS working groups, the round and its four
-meetings (through `meeting_save`), then persists the plan of `plan.py` meeting by meeting with
-bulk inserts and one audit event per agreement and per commitment (`source="seed"`), and finally
-the demo users of `logins.py` (through `user_create`). Everything runs in one transaction.
+`demo_seed()` loads the catalog, creates the demo users of `logins.py` (through `user_create`)
+and one generic enlace per OOAD and UMAE (`history_services.liaisons_ensure`), the IMSS–SNTSS
+working groups, the round and its four meetings (through `meeting_save`), then persists the plan
+of `plan.py` meeting by meeting, chunk by chunk, with bulk inserts and one audit event per
+agreement and per commitment (`source="seed"`); each chunk's progress history up to the as-of
+date (`history.py`) is written with it by `history_services.HistoryWriter`. Everything runs in
+one transaction; the evidence files written by a seed that fails are removed.
 """
 
 from __future__ import annotations
@@ -11,15 +15,27 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from acuerdos.audit import services as audit
 from acuerdos.audit.models import AuditEvent
 from acuerdos.commitments.models import Agreement, Commitment, Milestone
 from acuerdos.core.dates import long_date
+from acuerdos.demo.history import HistoryContext, commitment_history
+from acuerdos.demo.history_services import (
+    ChunkItem,
+    EvidenceFiles,
+    HistoryCounts,
+    HistoryWriter,
+    Inbox,
+    latest_moment,
+    liaisons_ensure,
+    people_resolve,
+)
 from acuerdos.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from acuerdos.demo.plan import (
     MEETINGS,
@@ -33,12 +49,15 @@ from acuerdos.demo.plan import (
     WorkingGroupPlan,
     demo_plans,
 )
+from acuerdos.evaluation import rules
 from acuerdos.meetings.models import Meeting, MeetingKind
 from acuerdos.meetings.services import meeting_save
-from acuerdos.organization.models import Region, Theme, Unit, UnitKind, User
+from acuerdos.organization.models import Region, Role, Theme, Unit, UnitKind, User
 from acuerdos.organization.services import catalog_load, user_create
 
 BATCH_SIZE = 2000
+# Negative: KiB (256 MiB), the SQLite page cache while seeding.
+SQLITE_CACHE_KIB = -262_144
 # Agreements persisted per round trip of the writer: bounds memory at --scale 100.
 CHUNK_SIZE = 2000
 SOURCE = "seed"
@@ -71,10 +90,15 @@ class SeedResult:
     scale: int
     seed: int
     as_of: dt.date
+    if_empty: bool = False
     skipped: bool = False
     meetings: list[MeetingResult] = field(default_factory=list)
     working_groups_created: int = 0
     users_created: int = 0
+    liaisons_created: int = 0
+    history: HistoryCounts = field(default_factory=HistoryCounts)
+    evidence_files: int = 0
+    national: rules.GroupFigures | None = None
     seconds: float = 0.0
 
     @property
@@ -92,24 +116,27 @@ def earliest_as_of() -> dt.date:
     return max(spec.end_date for spec in MEETINGS)
 
 
-@transaction.atomic
 def demo_seed(
     *,
     scale: int = 1,
     seed: int = 1,
     as_of: dt.date,
     if_empty: bool = False,
+    evaluate: bool = True,
     log: Callable[[str], Any] | None = None,
 ) -> SeedResult:
-    """Load the demo data of the 8th round into a database without agreements.
+    """Load the demo data of the 8th round, with its progress history up to `as_of`, into a
+    database without agreements.
 
     With `if_empty`, a database that already has agreements is left untouched (`skipped`);
     without it, such a database is refused with a `DemoSeedError`: folios would collide and the
     figures of the bulletins would no longer hold. `as_of` is the date up to which the demo
-    history runs; it cannot precede the closing of the last meeting.
+    history runs, as if it were today; it cannot precede the closing of the last meeting. With
+    `evaluate`, the result carries the national figures at `as_of` (PRODUCT.md §3, computed with
+    `acuerdos.evaluation.rules` from the plan).
     """
     started = time.monotonic()
-    result = SeedResult(scale=scale, seed=seed, as_of=as_of)
+    result = SeedResult(scale=scale, seed=seed, as_of=as_of, if_empty=if_empty)
     if scale < 1:
         raise DemoSeedError("La escala debe ser un entero mayor o igual que 1.")
     if as_of < earliest_as_of():
@@ -117,10 +144,30 @@ def demo_seed(
             f"La fecha --as-of ({long_date(as_of)}) es anterior al cierre de la última reunión "
             f"de la ronda ({long_date(earliest_as_of())}); use una fecha igual o posterior."
         )
+    files = EvidenceFiles()
+    try:
+        with transaction.atomic(), _large_cache():
+            _seed(result, files=files, evaluate=evaluate, log=log)
+    except BaseException:
+        files.discard_all()
+        raise
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _seed(
+    result: SeedResult,
+    *,
+    files: EvidenceFiles,
+    evaluate: bool,
+    log: Callable[[str], Any] | None,
+) -> None:
+    started = time.monotonic()
+    scale, seed, as_of = result.scale, result.seed, result.as_of
     if Agreement.objects.exists():
-        if if_empty:
+        if result.if_empty:
             result.skipped = True
-            return result
+            return
         raise DemoSeedError(
             "La base de datos ya tiene acuerdos: los datos de demostración solo se cargan en una "
             "base de datos nueva. Use una base de datos nueva (por ejemplo, borre db.sqlite3 y "
@@ -128,21 +175,67 @@ def demo_seed(
         )
     catalog_load()
     catalog = catalog_snapshot()
+    result.users_created = demo_users_ensure()
+    result.liaisons_created = liaisons_ensure(catalog, [spec.region for spec in MEETINGS])
+    latest = latest_moment(as_of)
+    inbox = Inbox(as_of=as_of, latest=latest)
+    writer = HistoryWriter(
+        as_of=as_of,
+        people=people_resolve(catalog),
+        files=files,
+        inbox=inbox,
+        latest=latest,
+        evaluate=evaluate,
+    )
+    context = history_context(catalog, seed=seed, as_of=as_of)
     themes = Theme.objects.in_bulk(field_name="code")
     for plan in demo_plans(catalog, scale=scale, seed=seed):
         result.working_groups_created += working_groups_ensure(plan.working_groups)
         units = Unit.objects.in_bulk(field_name="code")
         meeting = meeting_ensure(plan, units)
-        counts = meeting_write(plan, meeting, units=units, themes=themes)
+        counts = meeting_write(
+            plan, meeting, units=units, themes=themes, context=context, history=writer
+        )
         result.meetings.append(counts)
         if log is not None:
             log(
                 f"{counts.code}: {counts.agreements:,} acuerdos, "
                 f"{counts.commitments:,} compromisos ({time.monotonic() - started:.1f} s)"
             )
-    result.users_created = demo_users_ensure()
-    result.seconds = time.monotonic() - started
-    return result
+    writer.counts.notifications = inbox.write()
+    result.history = writer.counts
+    result.evidence_files = files.distinct
+    if evaluate:
+        result.national = rules.aggregate(writer.counts.evaluations)
+
+
+@contextmanager
+def _large_cache() -> Iterator[None]:
+    """SQLite keeps 2 MB of pages in memory by default: a seed writes gigabytes in one
+    transaction, and index updates then re-read pages from the OS all the time. A bigger cache
+    for the duration of the seed (on this connection only) cuts that."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
+
+
+def history_context(catalog: CatalogSnapshot, *, seed: int, as_of: dt.date) -> HistoryContext:
+    """What the history planner needs from the catalog and the demo logins."""
+    return HistoryContext(
+        seed=seed,
+        as_of=as_of,
+        unit_names={unit.code: unit.short_name for unit in catalog.units},
+        head_units=frozenset(login.unit_code for login in DEMO_LOGINS if login.role == Role.HEAD),
+    )
 
 
 def catalog_snapshot() -> CatalogSnapshot:
@@ -227,20 +320,33 @@ def meeting_write(
     *,
     units: dict[str, Unit],
     themes: dict[str, Theme],
+    context: HistoryContext | None = None,
+    history: HistoryWriter | None = None,
 ) -> MeetingResult:
     """Persist the agreements of a meeting plan with bulk inserts, chunk by chunk, and record
     one `agreement.created` and one `commitment.created` event per row, as `agreement_create`
-    does for a single agreement. Must run inside the caller's transaction."""
+    does for a single agreement. With a `context` and a `history` writer, each chunk's progress
+    history is planned and written too (cancellations go on the commitment rows themselves).
+    Must run inside the caller's transaction."""
     through: Any = Commitment.co_responsible_units.through
     commitment_total = 0
     for chunk in _chunks(plan.agreements, CHUNK_SIZE):
         agreements = [_agreement(meeting, ap, units=units, themes=themes) for ap in chunk]
         Agreement.objects.bulk_create(agreements, batch_size=BATCH_SIZE)
-        pairs = [
-            (cp, _commitment(agreement, cp, units))
+        triples = [
+            (ap, cp, _commitment(agreement, cp, units))
             for agreement, ap in zip(agreements, chunk, strict=True)
             for cp in ap.commitments
         ]
+        histories = (
+            [commitment_history(context, ap, cp) for ap, cp, _ in triples]
+            if context is not None and history is not None
+            else []
+        )
+        if history is not None:
+            for (_, _, commitment), planned in zip(triples, histories, strict=True):
+                history.cancel(commitment, planned)
+        pairs = [(cp, c) for _, cp, c in triples]
         commitments = [c for _, c in pairs]
         Commitment.objects.bulk_create(commitments, batch_size=BATCH_SIZE)
         through.objects.bulk_create(
@@ -251,7 +357,7 @@ def meeting_write(
             ],
             batch_size=BATCH_SIZE,
         )
-        Milestone.objects.bulk_create(
+        milestones = [
             [
                 Milestone(
                     commitment=c,
@@ -260,12 +366,29 @@ def meeting_write(
                     weight=m.weight,
                     order=order,
                 )
-                for cp, c in pairs
                 for order, m in enumerate(cp.milestones, start=1)
-            ],
-            batch_size=BATCH_SIZE,
+            ]
+            for cp, c in pairs
+        ]
+        Milestone.objects.bulk_create(
+            [m for per_commitment in milestones for m in per_commitment], batch_size=BATCH_SIZE
         )
         audit.record_many(_events(agreements, pairs), batch_size=BATCH_SIZE)
+        if history is not None:
+            history.write(
+                [
+                    ChunkItem(
+                        agreement=ap,
+                        plan=cp,
+                        history=planned,
+                        commitment=commitment,
+                        milestones=per_commitment,
+                    )
+                    for (ap, cp, commitment), planned, per_commitment in zip(
+                        triples, histories, milestones, strict=True
+                    )
+                ]
+            )
         commitment_total += len(commitments)
     return MeetingResult(
         code=meeting.code,

@@ -1,16 +1,19 @@
+from fractions import Fraction
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from acuerdos.core.dates import parse_iso_date, today
 from acuerdos.demo.logins import logins_table
-from acuerdos.demo.services import DemoSeedError, demo_seed, earliest_as_of
+from acuerdos.demo.services import DemoSeedError, SeedResult, demo_seed, earliest_as_of
+from acuerdos.evaluation import rules
 
 
 class Command(BaseCommand):
     help = (
         "Carga los datos de demostración de la 8ª Ronda de Reuniones Regionales 2026 "
-        "(reuniones, acuerdos, compromisos y usuarios) en una base de datos nueva."
+        "(reuniones, acuerdos, compromisos, usuarios e historia de avance hasta --as-of) en una "
+        "base de datos nueva."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,8 +56,47 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Datos de demostración cargados en {result.seconds:.1f} s: "
                 f"{len(result.meetings)} reuniones, {result.agreements:,} acuerdos, "
-                f"{result.commitments:,} compromisos, {result.users_created} usuarios "
+                f"{result.commitments:,} compromisos, "
+                f"{result.users_created + result.liaisons_created} usuarios "
                 f"(escala {result.scale}, semilla {result.seed}, corte al {as_of:%d/%m/%Y})."
             )
         )
+        self.stdout.write(history_summary(result))
         self.stdout.write(logins_table())
+
+
+def history_summary(result: SeedResult) -> str:
+    """The history written and the national picture at the as-of date, in Spanish."""
+    history = result.history
+    states = history.reports
+    extensions = history.extensions
+    lines = [
+        f"Historia de avance: {history.report_total:,} reportes "
+        f"({states['validated']:,} validados, {states['submitted']:,} por validar, "
+        f"{states['returned']:,} observados, {states['rejected']:,} rechazados, "
+        f"{states['draft']:,} borradores); {history.evidence:,} evidencias en "
+        f"{result.evidence_files:,} archivos; {sum(extensions.values()):,} reprogramaciones "
+        f"({extensions['approved']:,} aprobadas, {extensions['denied']:,} negadas, "
+        f"{extensions['pending']:,} pendientes); {history.cancellations:,} cancelaciones; "
+        f"{history.comments:,} comentarios; {history.notifications:,} notificaciones."
+    ]
+    national = result.national
+    if national is not None:
+        counts = national.counts
+        lines.append(
+            f"Panorama nacional al {result.as_of:%d/%m/%Y}: "
+            f"cumplimiento {_level(national.compliance_level)}, "
+            f"avance promedio {_level(national.average_progress)}, "
+            f"oportunidad del reporte {_level(national.timeliness)}; "
+            + ", ".join(
+                f"{rules.STATUS_LABELS[status].lower()} {counts[status]:,}"
+                for status in rules.STATUS_ORDER
+            )
+            + "."
+        )
+    return "\n".join(lines)
+
+
+def _level(value: Fraction | None) -> str:
+    shown = rules.shown(value)
+    return "n/a" if shown is None else f"{shown} %"
