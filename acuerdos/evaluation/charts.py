@@ -3,9 +3,9 @@
 Plain functions that take figures and return an SVG document as a string. Everything that
 draws is a presentation attribute (`fill`, `stroke`, `font-size`…), never CSS, so that WeasyPrint
 and a browser under a strict Content-Security-Policy render the same picture. Every chart is
-accessible: `role="img"`, a `<title>` and a `<desc>` named by `aria-labelledby`, and each page
-puts a table with the same numbers next to it. Sizes are in `viewBox` units, so a chart scales
-to its container, from a phone to a projector.
+accessible: `role="img"`, named by its `<title>` (`aria-labelledby`) and described by its `<desc>`
+(`aria-describedby`), and each page puts a table with the same numbers next to it. Sizes are in
+`viewBox` units, so a chart scales to its container, from a phone to a projector.
 
 Every label that comes from the data (unit names contain quotes and ampersands) is escaped here.
 Percentages are shown as the rules say: rounded half up to one decimal (`rules.shown`), "n/a"
@@ -86,7 +86,7 @@ def _svg(*, chart_id: str, title: str, desc: str, width: int, height: int, body:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="ac-chart" '
+        f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" class="ac-chart" '
         f'font-family="{esc(FONT)}">'
         f'<title id="{chart_id}-title">{esc(title)}</title>'
         f'<desc id="{chart_id}-desc">{esc(desc)}</desc>'
@@ -226,7 +226,7 @@ def level_gauge(
     desc = f"{label}: {text}, {band}."
     return _svg(
         chart_id=chart_id,
-        title=label,
+        title=f"{label}: {text}",
         desc=desc,
         width=width,
         height=height,

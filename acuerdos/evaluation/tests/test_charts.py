@@ -32,7 +32,8 @@ def titles(root: Element) -> list[str]:
 
 def assert_accessible(root: Element, chart_id: str, title: str) -> None:
     assert root.get("role") == "img"
-    assert root.get("aria-labelledby") == f"{chart_id}-title {chart_id}-desc"
+    assert root.get("aria-labelledby") == f"{chart_id}-title"
+    assert root.get("aria-describedby") == f"{chart_id}-desc"
     assert root.get("viewBox", "").startswith("0 0 ")
     first_title = root.find(f"{SVG}title")
     assert first_title is not None and first_title.get("id") == f"{chart_id}-title"
@@ -72,8 +73,7 @@ def test_it_draws_the_semaforo_with_every_count_and_its_colour():
     desc = root.find(f"{SVG}desc")
     assert desc is not None
     assert desc.text == (
-        "1,270 compromisos. En tiempo: 12; En riesgo: 3; Vencido: 4; Cumplido: 1,250; "
-        "Cancelado: 1."
+        "1,270 compromisos. En tiempo: 12; En riesgo: 3; Vencido: 4; Cumplido: 1,250; Cancelado: 1."
     )
 
 
@@ -106,7 +106,7 @@ def test_it_draws_an_empty_semaforo():
 )
 def test_it_shows_a_level_rounded_half_up_in_its_colour(value, shown, colour):
     root = parse(charts.level_gauge(value, chart_id="g-1", label="Nivel de cumplimiento"))
-    assert_accessible(root, "g-1", "Nivel de cumplimiento")
+    assert_accessible(root, "g-1", f"Nivel de cumplimiento: {shown}")
     figure = next(t for t in root.iter(f"{SVG}text") if t.get("font-size") == "34")
     assert figure.text == shown
     assert figure.get("fill") == colour
@@ -125,7 +125,9 @@ def test_it_reads_the_thresholds_it_is_given():
         )
     )
     desc = root.find(f"{SVG}desc")
-    assert desc is not None and desc.text == "Avance: 80.0\u00a0%, en verde (igual o mayor que 80 %)."
+    assert (
+        desc is not None and desc.text == "Avance: 80.0\u00a0%, en verde (igual o mayor que 80 %)."
+    )
 
 
 def test_it_draws_no_value_arc_for_zero_or_na():
@@ -173,7 +175,9 @@ def test_it_escapes_every_label_and_link():
 
 def test_it_shortens_long_labels_but_keeps_them_whole_in_the_title():
     long_name = "Unidad Médica de Alta Especialidad Hospital de Especialidades Centro Médico"
-    root = parse(charts.ranking_bars([charts.Bar(long_name, Fraction(10))], chart_id="r", title="T"))
+    root = parse(
+        charts.ranking_bars([charts.Bar(long_name, Fraction(10))], chart_id="r", title="T")
+    )
     assert texts(root)[0].endswith("…") and len(texts(root)[0]) == 32
     assert titles(root)[1] == f"{long_name}: 10.0\u00a0%"
 
@@ -203,10 +207,10 @@ def test_it_draws_the_trend_with_the_latest_figures_and_gaps_for_na():
     assert_accessible(root, "trend", "Tendencia")
     all_texts = texts(root)
     assert all_texts[:3] == ["Cumplimiento", "Avance", "Oportunidad"]
-    assert ["jun 26", "jul 26", "ago 26"] == [t for t in all_texts if t.endswith(" 26")]
+    assert [t for t in all_texts if t.endswith(" 26")] == ["jun 26", "jul 26", "ago 26"]
     # The latest cut-off's values at the right end (oportunidad is n/a there).
     assert "50.0\u00a0%" in all_texts and "50.1\u00a0%" in all_texts
-    marker_titles = [t for t in titles(root)[1:]]
+    marker_titles = titles(root)[1:]
     assert "Cumplimiento jun 26: 33.3\u00a0%" in marker_titles
     assert not any(t.startswith("Cumplimiento jul 26") for t in marker_titles)  # n/a: no point
     # Cumplimiento has a gap in July: two runs of one point each, so no line at all.
@@ -214,7 +218,10 @@ def test_it_draws_the_trend_with_the_latest_figures_and_gaps_for_na():
     assert polylines.count("#10312b") == 0 and polylines.count("#9c6f19") == 1
     desc = root.find(f"{SVG}desc")
     assert desc is not None and desc.text is not None
-    assert "jun 26: cumplimiento 33.3\u00a0%, avance 40.0\u00a0%, oportunidad 80.0\u00a0%." in desc.text
+    assert (
+        "jun 26: cumplimiento 33.3\u00a0%, avance 40.0\u00a0%, oportunidad 80.0\u00a0%."
+        in desc.text
+    )
     assert "jul 26: cumplimiento n/a" in desc.text
 
 

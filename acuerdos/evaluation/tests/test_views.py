@@ -56,7 +56,9 @@ def pct(value) -> str:
 
 def compliance_json(day: dt.date, by: str) -> list[dict]:
     out = StringIO()
-    call_command("compliance", "--as-of", day.isoformat(), "--by", by, "--format", "json", stdout=out)
+    call_command(
+        "compliance", "--as-of", day.isoformat(), "--by", by, "--format", "json", stdout=out
+    )
     return json.loads(out.getvalue())["groups"]
 
 
@@ -168,7 +170,9 @@ def test_the_trend_equals_the_figures_of_each_closed_cut_off(graded, clients):
             points = boards.trend(user, closed, within)
             assert [p.date for p in points] == [CUTOFF, dt.date(2026, 7, 10)]
             for point, cutoff in zip(points, sorted(closed, key=lambda c: c.date), strict=True):
-                rows = figures_by(user, by="national", basis=basis_for(cutoff=cutoff), within=within)
+                rows = figures_by(
+                    user, by="national", basis=basis_for(cutoff=cutoff), within=within
+                )
                 expected = rows[0].figures
                 assert point.compliance == expected.compliance_level
                 assert point.progress == expected.average_progress
@@ -223,9 +227,7 @@ def test_a_region_page_shows_only_the_users_commitments(graded, clients):
     assert validator.overall.figures.total == 2
 
 
-def test_a_liaison_sees_only_the_shared_commitment_on_a_co_responsible_units_page(
-    graded, clients
-):
+def test_a_liaison_sees_only_the_shared_commitment_on_a_co_responsible_units_page(graded, clients):
     board = clients["liaison"].get("/tablero/unidad/OOAD-HGO/").context["board"]
     assert board.overall.figures.total == 1
     assert [line.row.code for line in board.agreements] == ["TST-CEN-2026-0003"]
@@ -360,7 +362,9 @@ def test_the_ranking_shows_all_groups_when_few_and_best_and_worst_when_many():
             fulfilled_on_time=0,
             fulfilled_late=0,
         )
-        return GroupRow(key=n, code=f"U{n:02d}", name=f"Unidad {n:02d}", short_name="", figures=figures)
+        return GroupRow(
+            key=n, code=f"U{n:02d}", name=f"Unidad {n:02d}", short_name="", figures=figures
+        )
 
     few = boards.ranking([row(1, Fraction(10)), row(2, None), row(3, Fraction(90))], size=2)
     assert [r.key for r in few.best] == [3, 1] and few.worst == [] and few.unranked == 1

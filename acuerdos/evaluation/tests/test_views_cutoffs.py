@@ -108,10 +108,14 @@ def test_the_coordinator_closes_a_cut_off_from_the_screen(world, clients):
     cutoff = CutOff.objects.get()
     assert cutoff.is_closed and cutoff.closed_by == world.users["coordinator"]
     assert Snapshot.objects.filter(cutoff=cutoff).count() == cutoff.snapshot_rows == 3
-    assert messages_of(response) == ["Corte al 30 de junio de 2026 cerrado: 3 compromisos congelados."]
+    assert messages_of(response) == [
+        "Corte al 30 de junio de 2026 cerrado: 3 compromisos congelados."
+    ]
     # Idempotent: a second closing changes nothing and says so.
     again = post(clients["coordinator"], "/cortes/2026-06-30/cerrar/")
-    assert messages_of(again) == ["El corte al 30 de junio de 2026 ya estaba cerrado; no se cambió nada."]
+    assert messages_of(again) == [
+        "El corte al 30 de junio de 2026 ya estaba cerrado; no se cambió nada."
+    ]
     assert Snapshot.objects.count() == 3
     listing = clients["coordinator"].get("/cortes/").content.decode()
     assert 'href="/?corte=2026-06-30"' in listing
