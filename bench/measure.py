@@ -15,7 +15,9 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,7 +32,7 @@ from django.db import connection  # noqa: E402
 
 from acuerdos.core.dates import today  # noqa: E402
 from acuerdos.evaluation.models import CutOff  # noqa: E402
-from acuerdos.evaluation.selectors import basis_for, figures_by  # noqa: E402
+from acuerdos.evaluation.selectors import GroupRow, basis_for, figures_by  # noqa: E402
 
 PAST = dt.date(2026, 8, 31)
 CUTOFF = dt.date(2026, 10, 31)
@@ -39,17 +41,18 @@ CUTOFF = dt.date(2026, 10, 31)
 def floor_sql() -> str:
     text = (Path(__file__).parent / "floor.sql").read_text(encoding="utf-8")
     text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
-    if connection.vendor == "postgresql":
-        days = lambda a, b: f"({a} - {b})"  # noqa: E731
-        t = "CAST(%(t)s AS date)"
-    else:
-        days = lambda a, b: f"CAST(julianday({a}) - julianday({b}) AS INTEGER)"  # noqa: E731
-        t = "%(t)s"
-    text = re.sub(r"\{days\(([^,]+), ([^)]+)\)\}", lambda m: days(m.group(1), m.group(2)), text)
+    pg = connection.vendor == "postgresql"
+    t = "CAST(%(t)s AS date)" if pg else "%(t)s"
+
+    def days(match: re.Match[str]) -> str:
+        a, b = match.group(1), match.group(2)
+        return f"({a} - {b})" if pg else f"CAST(julianday({a}) - julianday({b}) AS INTEGER)"
+
+    text = re.sub(r"\{days\(([^,]+), ([^)]+)\)\}", days, text)
     return text.replace(":t", t)
 
 
-def timed(fn, repeat: int) -> float:
+def timed(fn: Callable[[], object], repeat: int) -> float:
     fn()  # warm-up: caches, statistics, prepared plans
     samples = []
     for _ in range(repeat):
@@ -63,16 +66,16 @@ def main() -> None:
     repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     sql = floor_sql()
 
-    def floor(day: dt.date):
-        def run() -> list[tuple[object, ...]]:
+    def floor(day: dt.date) -> Callable[[], list[Any]]:
+        def run() -> list[Any]:
             param = day if connection.vendor == "postgresql" else day.isoformat()
             with connection.cursor() as cursor:
                 cursor.execute(sql, {"t": param})
-                return cursor.fetchall()
+                return list(cursor.fetchall())
 
         return run
 
-    def product(**kw):
+    def product(**kw: Any) -> Callable[[], list[GroupRow]]:
         return lambda: figures_by(None, by="unit", basis=basis_for(**kw))
 
     cutoff = CutOff.objects.get(date=CUTOFF)

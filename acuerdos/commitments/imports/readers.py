@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import Element
 
-import defusedxml.ElementTree as SafeET  # type: ignore[import-untyped]
+import defusedxml.ElementTree as SafeET
 import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.utils.cell import range_boundaries
