@@ -131,6 +131,31 @@ def _notification_url(world: World) -> str:
     return reverse("notifications:open", args=[notification.pk])
 
 
+# Files the coordinator staged for the import previews (constant bytes: a constant SHA-256).
+STAGED_AGREEMENTS = (
+    "Folio,Acuerdo,Línea de acción,Responsable,Fecha compromiso\r\n"
+    "TST-CEN-2026-0100,Abatir el rezago quirúrgico.,AM,Querétaro,30/09/2026\r\n"
+).encode()
+STAGED_PROGRESS = (
+    "Folio,Unidad,Fecha de avance,Porcentaje de avance\r\n"
+    "TST-CEN-2026-0001,Querétaro,30/06/2026,40\r\n"
+).encode()
+
+
+def _staged_agreements_url(name: str) -> Callable[[World], str]:
+    import hashlib
+
+    sha = hashlib.sha256(STAGED_AGREEMENTS).hexdigest()
+    return lambda world: reverse(name, args=[world.meeting.pk, sha])
+
+
+def _staged_progress_url(name: str) -> Callable[[World], str]:
+    import hashlib
+
+    sha = hashlib.sha256(STAGED_PROGRESS).hexdigest()
+    return lambda world: reverse(name, args=[sha])
+
+
 ROUTES: list[Route] = [
     # Probes and public pages
     Route("health", _url("health"), PUBLIC),
@@ -389,6 +414,81 @@ ROUTES: list[Route] = [
         method="post",
         fixtures=("open_cutoff",),
     ),
+    # Importar (issue 6): the coordination only; the previews need a file the coordinator staged.
+    Route("imports:start", _url("imports:start"), COORDINATOR_ONLY),
+    Route(
+        "imports:agreements_upload",
+        _url("imports:agreements_upload"),
+        expect(403, anonymous=LOGIN, coordinator=400),
+        method="post",
+        label="POST without a file",
+    ),
+    Route("imports:agreements_upload", _url("imports:agreements_upload"), expect(405), label="GET"),
+    Route(
+        "imports:agreements_preview",
+        _staged_agreements_url("imports:agreements_preview"),
+        COORDINATOR_ONLY,
+        fixtures=("staged_imports",),
+    ),
+    Route(
+        "imports:agreements_preview",
+        _staged_agreements_url("imports:agreements_preview"),
+        expect(403, anonymous=LOGIN, coordinator=410),
+        label="nothing staged",
+    ),
+    Route(
+        "imports:agreements_confirm",
+        _staged_agreements_url("imports:agreements_confirm"),
+        expect(403, anonymous=LOGIN, coordinator=409),
+        method="post",
+        label="POST without the preview's figures",
+        fixtures=("staged_imports",),
+    ),
+    Route(
+        "imports:progress_upload",
+        _url("imports:progress_upload"),
+        expect(403, anonymous=LOGIN, coordinator=400),
+        method="post",
+        label="POST without a file",
+    ),
+    Route(
+        "imports:progress_preview",
+        _staged_progress_url("imports:progress_preview"),
+        COORDINATOR_ONLY,
+        fixtures=("staged_imports",),
+    ),
+    Route(
+        "imports:progress_confirm",
+        _staged_progress_url("imports:progress_confirm"),
+        expect(403, anonymous=LOGIN, coordinator=409),
+        method="post",
+        label="POST without the preview's figures",
+        fixtures=("staged_imports",),
+    ),
+    Route(
+        "imports:alias_add",
+        _url("imports:alias_add"),
+        expect(403, anonymous=LOGIN, coordinator=400),
+        method="post",
+        label="POST without data",
+    ),
+    Route("imports:template", _url("imports:template", "acuerdos"), COORDINATOR_ONLY),
+    Route(
+        "imports:template", _url("imports:template", "avances"), COORDINATOR_ONLY, label="avances"
+    ),
+    # Exportar: every list to XLSX and CSV, scoped as its page (the rows: exports/tests).
+    Route("exports:agreements", _url("exports:agreements", "xlsx"), EVERY_USER),
+    Route("exports:agreements", _url("exports:agreements", "csv"), EVERY_USER, label="csv"),
+    Route("exports:commitments", _url("exports:commitments", "xlsx"), EVERY_USER),
+    Route("exports:commitments", _url("exports:commitments", "csv"), EVERY_USER, label="csv"),
+    Route("exports:reports", _url("exports:reports", "xlsx"), EVERY_USER),
+    Route("exports:reports", _url("exports:reports", "csv"), EVERY_USER, label="csv"),
+    Route("exports:my_commitments", _url("exports:my_commitments", "xlsx"), EVERY_USER),
+    Route("exports:my_commitments", _url("exports:my_commitments", "csv"), EVERY_USER, label="csv"),
+    Route("exports:review_queue", _url("exports:review_queue", "xlsx"), VALIDATORS),
+    Route("exports:review_queue", _url("exports:review_queue", "csv"), VALIDATORS, label="csv"),
+    Route("exports:audit_log", _url("exports:audit_log", "xlsx"), READ_ALL),
+    Route("exports:audit_log", _url("exports:audit_log", "csv"), READ_ALL, label="csv"),
     # REST API v1: the same scopes; anonymous requests get 403
     Route("api:api-root", _url("api:api-root"), API_EVERY_USER),
     Route("api:region-list", _url("api:region-list"), API_EVERY_USER),
@@ -488,6 +588,33 @@ def open_cutoff(world: World):
     from acuerdos.evaluation.models import CutOff
 
     return CutOff.objects.create(date=dt.date(2026, 6, 30))
+
+
+@pytest.fixture(autouse=True)
+def import_staging(settings, tmp_path):
+    """Staged import files in a directory of this test (never the shared temp dir)."""
+    settings.IMPORT_STAGING_DIR = str(tmp_path / "staging")
+
+
+@pytest.fixture
+def staged_imports(world: World):
+    """An agreements file and a progress file staged by the coordinator for their previews."""
+    from acuerdos.commitments.imports import ImportFile
+    from acuerdos.commitments.imports.staging import staged_save
+
+    coordinator = world.users["coordinator"]
+    staged_save(
+        user=coordinator,
+        kind="agreements",
+        meeting_id=world.meeting.pk,
+        file=ImportFile(name="acuerdos.csv", data=STAGED_AGREEMENTS),
+    )
+    staged_save(
+        user=coordinator,
+        kind="progress",
+        meeting_id=None,
+        file=ImportFile(name="avances.csv", data=STAGED_PROGRESS),
+    )
 
 
 # --- The matrix --------------------------------------------------------------------------------
