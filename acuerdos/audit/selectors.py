@@ -27,6 +27,9 @@ MORE_ACTIONS = {
     "unit.created": "registró la unidad",
     "unit.updated": "modificó la unidad",
     "unitalias.created": "registró un nombre alterno de unidad",
+    "region.created": "registró la región",
+    "theme.created": "registró la línea de acción",
+    "theme.updated": "modificó la línea de acción",
 }
 
 TARGET_TYPES = {
@@ -43,6 +46,7 @@ TARGET_TYPES = {
     "organization.unit": "Unidad",
     "organization.unitalias": "Nombre alterno de unidad",
     "organization.theme": "Línea de acción",
+    "organization.region": "Región",
     "evaluation.cutoff": "Corte",
 }
 
@@ -58,22 +62,107 @@ def action_choices() -> list[tuple[str, str]]:
     return sorted(((code, label.capitalize()) for code, label in known.items()), key=lambda c: c[1])
 
 
+# Field names that story.FIELDS does not translate (catalogs, meetings, people).
+MORE_FIELDS = {
+    "lead_area": "área líder",
+    "order": "orden",
+    "code": "clave",
+    "short_name": "nombre corto",
+    "kind": "tipo",
+    "region": "región",
+    "parent": "unidad superior",
+    "is_active": "vigente",
+    "alias": "nombre alterno",
+    "unit": "unidad",
+    "role": "rol",
+    "email": "correo",
+    "full_name": "nombre",
+    "start_date": "fecha de inicio",
+    "end_date": "fecha de término",
+    "deliverable": "entregable",
+    "priority": "prioridad",
+    "weight": "peso",
+    "date": "fecha",
+    "current_due_date": "fecha compromiso vigente",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed value as read: `old` is "—" when the value was set for the first time."""
+
+    field: str
+    old: str
+    new: str
+
+    @property
+    def is_new(self) -> bool:
+        return self.old == "—"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One audit event as a person reads it: who, what, when, old → new, and what about."""
+
+    occurred_at: dt.datetime
+    actor: str
+    verb: str
+    changes: list[Change]
+    note: str
+    action: str
+    target_type: str
+    target_id: str
+    target_label: str
+
+    @property
+    def target_type_label(self) -> str:
+        return TARGET_TYPES.get(self.target_type, self.target_type)
+
+    @property
+    def report_id(self) -> int | None:
+        """The progress report the event is about, for a link to its page."""
+        if self.target_type == "progress.progressreport" and self.target_id.isdigit():
+            return int(self.target_id)
+        return None
+
+
+def entry(event: AuditEvent) -> Entry:
+    """The readable form of one event (story.describe, plus the names it does not know, and
+    without the fields whose shown value did not change, such as "—" → "—")."""
+    line: StoryLine = describe(event)
+    return Entry(
+        occurred_at=line.occurred_at,
+        actor=line.actor,
+        verb=action_label(event.action),
+        changes=[
+            Change(MORE_FIELDS.get(name, name), old, new)
+            for name, old, new in line.changes
+            if old != new
+        ],
+        note=line.note,
+        action=event.action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        target_label=event.target_label,
+    )
+
+
 @dataclass(frozen=True)
 class Timeline:
     """A commitment's story, newest first; `truncated` when older events were left out."""
 
-    lines: list[StoryLine]
+    entries: list[Entry]
     truncated: bool
 
 
 def commitment_timeline(commitment_id: int, *, limit: int = TIMELINE_LIMIT) -> Timeline:
-    """The latest `limit` events of a commitment's story as readable lines (one query)."""
+    """The latest `limit` events of a commitment's story as readable entries (one query)."""
     events = list(
         AuditEvent.objects.filter(commitment_id=commitment_id).order_by("-occurred_at", "-id")[
             : limit + 1
         ]
     )
-    return Timeline(lines=[describe(e) for e in events[:limit]], truncated=len(events) > limit)
+    return Timeline(entries=[entry(e) for e in events[:limit]], truncated=len(events) > limit)
 
 
 @dataclass(frozen=True)
@@ -124,17 +213,9 @@ class LogRow:
     """One event of the Bitácora page with its readable form."""
 
     event: AuditEvent
-    line: StoryLine
-    target_type_label: str
+    entry: Entry
 
 
 def log_rows(events: list[AuditEvent]) -> list[LogRow]:
     """The events of one page, described."""
-    return [
-        LogRow(
-            event=event,
-            line=describe(event),
-            target_type_label=TARGET_TYPES.get(event.target_type, event.target_type),
-        )
-        for event in events
-    ]
+    return [LogRow(event=event, entry=entry(event)) for event in events]

@@ -40,6 +40,8 @@ from acuerdos.core.dates import today
 from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.core.htmx import render_page_or_partial
 from acuerdos.core.pagination import paginate
+from acuerdos.notifications import selectors as notification_selectors
+from acuerdos.notifications.services import mark_read
 from acuerdos.organization.scope import scope_for
 from acuerdos.progress import selectors as progress_selectors
 from acuerdos.progress.forms import CommentForm
@@ -132,6 +134,9 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One commitment: agreement, unit, dates, target, progress (validated and waiting apart),
     reports, due-date history, comments and the audit story, with the actions the user may take."""
     commitment = access_commitment(request.user, pk)
+    seen = notification_selectors.unread_ids_for(request.user, commitment.get_absolute_url())
+    if seen:
+        mark_read(user=request.user, notification_ids=seen)  # type: ignore[arg-type]
     return commitment_page(request, commitment)
 
 

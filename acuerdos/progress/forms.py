@@ -41,6 +41,20 @@ DRAFT, SUBMIT = "draft", "submit"
 REQUIRED = _("Este dato es obligatorio.")
 
 
+def size_label(limit: int) -> str:
+    """A size limit as people say it: `25 MB`, `512 KB` (filesizeformat would say `25.0 MB`)."""
+    mib = 1024 * 1024
+    if limit % mib == 0:
+        return f"{limit // mib} MB"
+    if limit % 1024 == 0:
+        return f"{limit // 1024} KB"
+    return str(filesizeformat(limit))
+
+
+def max_evidence_bytes() -> int:
+    return int(settings.ACUERDOS["EVIDENCE_MAX_BYTES"])
+
+
 def date_field(label: StrOrPromise, *, required: bool = True) -> forms.DateField:
     """A date typed as `30/06/2026`, like every date box of Acuerdos (see commitments.forms)."""
     return forms.DateField(
@@ -174,9 +188,8 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.commitment = commitment
         self.has_evidence = has_evidence
-        limit = int(settings.ACUERDOS["EVIDENCE_MAX_BYTES"])
         self.fields["evidence"].help_text = str(self.fields["evidence"].help_text) % {
-            "size": filesizeformat(limit)
+            "size": size_label(max_evidence_bytes())
         }
         kind = commitment.target_kind
         if kind != TargetKind.PERCENT:
@@ -228,7 +241,7 @@ class ReportForm(forms.Form):
             raise forms.ValidationError(
                 _("Adjunte como máximo %(n)d archivos por reporte.") % {"n": MAX_FILES}
             )
-        limit = int(settings.ACUERDOS["EVIDENCE_MAX_BYTES"])
+        limit = max_evidence_bytes()
         errors = []
         for item in files:
             name = item.name or "archivo"
@@ -245,7 +258,7 @@ class ReportForm(forms.Form):
                             "No se aceptó «%(name)s»: pesa más de %(size)s, el máximo permitido. "
                             "Redúzcalo o divídalo."
                         )
-                        % {"name": name, "size": filesizeformat(limit)}
+                        % {"name": name, "size": size_label(limit)}
                     )
                 )
         if errors:

@@ -216,7 +216,7 @@ class CommitmentProgress:
     """The progress section of a commitment's page and what the user may do there."""
 
     validated_percent: Decimal
-    has_validated: bool
+    latest_validated: ProgressReport | None
     pending: list[ProgressReport]
     reports: list[ProgressReport]
     to_answer: ProgressReport | None
@@ -278,7 +278,11 @@ def commitment_progress(user: Any, commitment: Commitment) -> CommitmentProgress
         validated_percent=shown_percent(
             commitment.current_progress_num, commitment.current_progress_den
         ),
-        has_validated=any(r.state == ReportState.VALIDATED for r in reports),
+        latest_validated=max(
+            (r for r in reports if r.state == ReportState.VALIDATED),
+            key=lambda r: (r.as_of, r.validated_on or r.as_of, r.created_at),
+            default=None,
+        ),
         pending=[r for r in reports if r.state == ReportState.SUBMITTED],
         reports=reports,
         to_answer=to_answer if own and active else None,

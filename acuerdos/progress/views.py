@@ -29,6 +29,8 @@ from acuerdos.core.dates import today
 from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.core.htmx import render_page_or_partial
 from acuerdos.core.pagination import paginate
+from acuerdos.notifications import selectors as notification_selectors
+from acuerdos.notifications.services import mark_read
 from acuerdos.progress import selectors, services
 from acuerdos.progress.forms import (
     REJECT,
@@ -38,6 +40,8 @@ from acuerdos.progress.forms import (
     QueueFilterForm,
     ReportForm,
     ReviewForm,
+    max_evidence_bytes,
+    size_label,
 )
 from acuerdos.progress.models import ProgressReport, ReportState
 from acuerdos.progress.permissions import access_evidence, access_report
@@ -101,6 +105,8 @@ def _render_form(
             "conflict": conflict,
             "autosave_key": autosave_key(request.user, commitment),
             "existing_evidence": list(report.evidence.all()) if report else [],
+            "max_bytes": max_evidence_bytes(),
+            "max_size": size_label(max_evidence_bytes()),
             "latest_percent": selectors.shown_percent(
                 commitment.current_progress_num, commitment.current_progress_den
             ),
@@ -277,7 +283,11 @@ def _report_page(
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A report: values, narrative, evidence, state, observations, the reports it answers or
     that answer it, and — for the validating area — Validar, Devolver, Rechazar."""
-    return _report_page(request, access_report(request.user, pk))
+    report = access_report(request.user, pk)
+    seen = notification_selectors.unread_ids_for(request.user, report.get_absolute_url())
+    if seen:
+        mark_read(user=request.user, notification_ids=seen)  # type: ignore[arg-type]
+    return _report_page(request, report)
 
 
 class _Review(Protocol):
