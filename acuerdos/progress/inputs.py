@@ -215,3 +215,62 @@ def _write_inputs(commitments: list[Commitment]) -> None:
 
 def _db_date(value: dt.date | None, pg: bool) -> dt.date | str | None:
     return value if pg or value is None else value.isoformat()
+
+
+@transaction.atomic
+def recompute_fractions(commitment_ids: Iterable[int] | None = None) -> int:
+    """Recompute every report's exact progress from its values and its commitment's target
+    (bulk paths — seeders, migrations of targets — write reports without it). Returns the
+    number of reports whose fraction changed."""
+    commitments = Commitment.objects.order_by()
+    if commitment_ids is not None:
+        commitments = commitments.filter(pk__in=list(commitment_ids))
+    targets = {
+        pk: (kind, baseline, target)
+        for pk, kind, baseline, target in commitments.values_list(
+            "pk", "target_kind", "baseline", "target_value"
+        )
+    }
+    weights: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for mid, cid, weight in Milestone.objects.filter(
+        commitment__target_kind=TargetKind.MILESTONES
+    ).values_list("pk", "commitment_id", "weight"):
+        if cid in targets:
+            weights[cid].append((mid, weight))
+    done: dict[int, set[int]] = defaultdict(set)
+    through = ProgressReport.milestones_done.through
+    for report_id, milestone_id in through.objects.values_list("progressreport_id", "milestone_id"):
+        done[report_id].add(milestone_id)
+    changed: list[tuple[int, int, int]] = []
+    reports = ProgressReport.objects.order_by().values_list(
+        "pk", "commitment_id", "percent", "indicator_value", "progress_num", "progress_den"
+    )
+    if commitment_ids is not None:
+        reports = reports.filter(commitment_id__in=list(targets))
+    for pk, cid, percent, value, old_num, old_den in reports.iterator(chunk_size=10_000):
+        kind, baseline, target = targets[cid]
+        num, den = report_fraction(
+            target_kind=kind,
+            percent=percent,
+            indicator_value=value,
+            baseline=baseline,
+            target_value=target,
+            milestone_weights=weights.get(cid, ()),
+            milestones_done=done.get(pk, ()),
+        )
+        if (num, den) != (old_num, old_den):
+            changed.append((pk, num, den))
+    if changed:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS tmp_report_fractions")
+            cursor.execute(
+                "CREATE TEMP TABLE tmp_report_fractions (id BIGINT PRIMARY KEY, pn BIGINT, "
+                "pd BIGINT)"
+            )
+            cursor.executemany("INSERT INTO tmp_report_fractions VALUES (%s, %s, %s)", changed)
+            cursor.execute(
+                "UPDATE progress_progressreport SET progress_num = tmp.pn, progress_den = tmp.pd "
+                "FROM tmp_report_fractions tmp WHERE progress_progressreport.id = tmp.id"
+            )
+            cursor.execute("DROP TABLE tmp_report_fractions")
+    return len(changed)

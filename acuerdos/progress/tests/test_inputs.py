@@ -142,3 +142,33 @@ def test_it_refreshes_todays_inputs_from_reports_and_extensions(world):
     assert commitment.current_due_date == D(2026, 12, 15)
     assert commitment.last_submitted_on == D(2026, 10, 1)
     assert commitment.complete_since == D(2026, 7, 31)
+
+
+@pytest.mark.django_db
+def test_it_recomputes_the_fractions_of_bulk_written_reports(world):
+    from acuerdos.progress.inputs import recompute_fractions
+
+    commitment = world.own_commitment
+    commitment.target_kind = "indicator"
+    commitment.baseline, commitment.target_value = Decimal(45), Decimal(15)
+    commitment.save()
+    reports = ProgressReport.objects.bulk_create(
+        [
+            ProgressReport(
+                commitment=commitment,
+                author=world.users["liaison"],
+                as_of=dt.date(2026, 6, day),
+                indicator_value=Decimal(value),
+                state=ReportState.SUBMITTED,
+                submitted_on=dt.date(2026, 6, day),
+            )
+            for day, value in ((1, "30"), (2, "10"), (3, "45"))
+        ]
+    )
+    assert recompute_fractions([commitment.pk]) == 2  # the third is 0/1 already
+    got = [
+        Fraction(r.progress_num, r.progress_den)
+        for r in ProgressReport.objects.filter(pk__in=[r.pk for r in reports]).order_by("as_of")
+    ]
+    assert got == [Fraction(50), Fraction(100), Fraction(0)]
+    assert recompute_fractions() == 0
