@@ -5,8 +5,8 @@ first meeting to the current month. Its dates are not created behind the user's 
 viewing (a GET never writes, and a date the coordinator removed would come back): the calendar
 page lists the missing ones and a button adds them through `cutoff_get_or_create`.
 
-`cutoff_remove` is a write and would belong in `services.py`; it lives here, next to its only
-caller, until the evaluation services take it (see docs/architecture.md).
+`cutoff_remove` and `cutoff_add_monthly` are writes and belong with `services.py`; they live
+here, audited and atomic like every service, until the evaluation services take them.
 """
 
 from __future__ import annotations

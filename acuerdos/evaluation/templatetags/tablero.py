@@ -195,12 +195,16 @@ register.simple_tag(group_url, name="group_url")
 
 def row_label(kind: str, row: GroupRow) -> str:
     """How a group is named in tables and charts: units with their kind (`OOAD Querétaro`,
-    `UMAE HE CMN Siglo XXI`, read from the catalog code), the rest by their short name."""
+    `UMAE HE CMN Siglo XXI`, read from the catalog code), coordinations by their name rather
+    than their acronym, the rest by their short name."""
     name = row.short_name or row.name
     if kind == "unit":
         for prefix in ("OOAD", "UMAE"):
             if row.code.startswith(f"{prefix}-"):
                 return f"{prefix} {name}"
+    if kind == "area" and name.isupper() and " " not in name:
+        # Coordinations are known by acronyms (CPIP); their name says what they are.
+        return row.name.replace("Coordinación de ", "Coord. de ", 1)
     return name
 
 
