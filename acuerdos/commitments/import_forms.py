@@ -51,6 +51,12 @@ def _file_field(help_text: Any) -> forms.FileField:
 
 class _UploadForm(forms.Form):
     file: forms.FileField
+    # Both upload forms share a page: their ids must differ («id_file» twice breaks the labels).
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
@@ -69,6 +75,8 @@ class _UploadForm(forms.Form):
 class AgreementUploadForm(_UploadForm):
     """Importar acuerdos: the meeting where they were signed and the file."""
 
+    id_prefix = "acuerdos"
+
     meeting = MeetingChoiceField(
         label=_("Reunión"),
         queryset=Meeting.objects.order_by("-start_date", "code"),
@@ -86,6 +94,8 @@ class AgreementUploadForm(_UploadForm):
 
 class ProgressUploadForm(_UploadForm):
     """Importar historial de avances: the file (folio, unit and as-of date identify a report)."""
+
+    id_prefix = "avances"
 
     file = _file_field(_("Excel (.xlsx) o CSV con los avances; hasta 20 MB."))
 

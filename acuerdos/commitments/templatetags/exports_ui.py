@@ -7,16 +7,17 @@ from typing import Any
 from django import template
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
 LABELS = {
-    "exports:agreements": "Acuerdos (uno por renglón)",
-    "exports:commitments": "Compromisos (uno por unidad, con semáforo)",
-    "exports:reports": "Reportes de avance",
-    "exports:my_commitments": "Mis compromisos",
-    "exports:review_queue": "Reportes por validar",
-    "exports:audit_log": "Eventos de la bitácora",
+    "exports:agreements": _("Acuerdos"),
+    "exports:commitments": _("Compromisos, con semáforo"),
+    "exports:reports": _("Reportes de avance"),
+    "exports:my_commitments": _("Mis compromisos"),
+    "exports:review_queue": _("Reportes por validar"),
+    "exports:audit_log": _("Eventos de la bitácora"),
 }
 # Page numbers choose what the screen shows, never what the file holds.
 _NOT_FILTERS = ("page", "co_page")

@@ -94,7 +94,7 @@ def confirm(client: Client, meeting, sha, expected_create, expected_unchanged=0)
 def error_rows(html: str) -> list[tuple[str, str, str]]:
     """(row, column, message) of each row of the errors table."""
     found = []
-    for row in re.findall(r"<tr>\s*<td class=\"ac-nowrap ac-issue-row\">(.*?)</tr>", html, re.S):
+    for row in re.findall(r"<tr>\s*<td class=\"[^\"]*ac-issue-row\">(.*?)</tr>", html, re.S):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", '<td class="x">' + row, re.S)
         text = [
             re.sub(r"<[^>]+>", "", c).replace("&laquo;", "«").replace("&raquo;", "»") for c in cells
