@@ -54,6 +54,7 @@ from acuerdos.meetings.models import Meeting, MeetingKind
 from acuerdos.meetings.services import meeting_save
 from acuerdos.organization.models import Region, Role, Theme, Unit, UnitKind, User
 from acuerdos.organization.services import catalog_load, user_create
+from acuerdos.progress.inputs import recompute_fractions, refresh_inputs
 
 BATCH_SIZE = 2000
 # Negative: KiB (256 MiB), the SQLite page cache while seeding.
@@ -203,6 +204,9 @@ def _seed(
                 f"{counts.commitments:,} compromisos ({time.monotonic() - started:.1f} s)"
             )
     writer.counts.notifications = inbox.write()
+    # The evaluation inputs: each report's exact progress, each commitment's today-inputs.
+    recompute_fractions()
+    refresh_inputs()
     result.history = writer.counts
     result.evidence_files = files.distinct
     if evaluate:
