@@ -284,3 +284,12 @@ def test_it_offers_the_export_buttons_with_the_current_filters(reported, clients
     assert "Exportar CSV" in text
     mine = clients["liaison"].get(reverse("commitments:my_commitments")).content.decode()
     assert reverse("exports:my_commitments", args=["xlsx"]) in mine
+
+
+def test_it_offers_the_export_buttons_on_por_validar_and_the_bitacora(reported, clients):
+    queue = clients["coordinator"].get(reverse("progress:review_queue") + "?page=1").content
+    assert reverse("exports:review_queue", args=["xlsx"]).encode() in queue
+    log = clients["viewer"].get(reverse("audit:log") + "?action=progress.validated").content
+    assert (
+        reverse("exports:audit_log", args=["csv"]) + "?action=progress.validated"
+    ).encode() in log
