@@ -27,12 +27,12 @@ def pdf_document(title: str, subtitle: str, body: Sequence[str] = ()) -> bytes:
     """A one-page PDF with the Institute's name, a title, a subtitle and a few paragraphs."""
     lines: list[tuple[str, int, str]] = [("F2", 10, INSTITUTE), ("F1", 9, "Acuerdos · 8ª Ronda")]
     lines.append(("F1", 8, ""))
-    lines += [("F2", 16, part) for part in textwrap.wrap(title, 56)]
+    lines += [("F2", 16, part) for part in _wrap(title, 56)]
     lines.append(("F1", 12, subtitle))
     lines.append(("F1", 8, ""))
     paragraphs = [*body, DEMO_NOTICE]
     for paragraph in paragraphs:
-        lines += [("F1", 11, part) for part in textwrap.wrap(paragraph, 88)]
+        lines += [("F1", 11, part) for part in _wrap(paragraph, 88)]
         lines.append(("F1", 6, ""))
     lines += [
         ("F1", 24, ""),
@@ -72,6 +72,12 @@ def pdf_document(title: str, subtitle: str, body: Sequence[str] = ()) -> bytes:
         f"startxref\n{xref}\n%%EOF\n".encode()
     )
     return out.getvalue()
+
+
+@cache
+def _wrap(text: str, width: int) -> tuple[str, ...]:
+    """Lines of at most `width` characters (titles and paragraphs repeat: wrap each once)."""
+    return tuple(textwrap.wrap(text, width))
 
 
 def _pdf_escape(text: str) -> str:

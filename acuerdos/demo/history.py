@@ -104,9 +104,10 @@ class EvidencePlan:
     original_name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ReportPlan:
-    """A progress report as it stands at the seed's as-of date.
+    """A progress report as it stands at the seed's as-of date (plain data: not frozen only
+    because there are millions of them at --scale 100 and frozen dataclasses build slower).
 
     `milestones_done` are indexes into the commitment's milestones; `answers` is the index (in
     the history's `reports`) of the returned report it answers.
@@ -797,18 +798,15 @@ class _Life:
                     deliverable=_lower_first(self.agreement.deliverable)
                 )
             )
-            return _contract(" ".join(parts))
+            return " ".join(parts)
         behind = draw.finish is None or fraction < 0.5 * (
             (day - self.start).days / max(1, (self.due - self.start).days)
         )
         if behind and rng.random() < 0.6:
-            parts.append(
-                rng.choice(texts.OBSTACLE_SENTENCES).format(
-                    obstacle=rng.choice(self.texts.obstacles)
-                )
-            )
+            sentence = rng.choice(texts.OBSTACLE_SENTENCES)
+            parts.append(_contract(sentence.format(obstacle=rng.choice(self.texts.obstacles))))
         parts.append(f"{rng.choice(self.texts.next_steps)}.")
-        return _contract(" ".join(parts))
+        return " ".join(parts)
 
     def _evidence(self, day: dt.date, *, final: bool) -> list[EvidencePlan]:
         rng = self.rng
@@ -821,13 +819,7 @@ class _Life:
             deliverable = self.agreement.deliverable or "Informe final de cumplimiento"
             evidence.insert(
                 0,
-                EvidencePlan(
-                    key=f"final|{deliverable}|{self.c.unit_code}|{day:%Y-%m}",
-                    kind="pdf",
-                    title=deliverable,
-                    subtitle=self._subtitle(day),
-                    original_name=f"{_slug(deliverable)}.pdf",
-                ),
+                _deliverable(deliverable, self.c.unit_code, self.unit_name, day.year),
             )
             evidence = evidence[:3]
         return evidence
@@ -838,9 +830,6 @@ class _Life:
         return _document(
             document.slug, document.title, self.c.unit_code, self.unit_name, day.year, day.month
         )
-
-    def _subtitle(self, day: dt.date) -> str:
-        return f"{self.unit_name} · {MONTHS_ES[day.month - 1]} de {day.year}"
 
     def _thread(self, threads: Sequence[tuple[tuple[str, str], ...]], day: dt.date) -> None:
         """A short exchange between the unit and the area, starting on `day` (office hours)."""
@@ -990,6 +979,19 @@ def _document(
         title=title,
         subtitle=f"{unit_name} · {name} de {year}",
         original_name=f"{slug}_{name}.pdf",
+    )
+
+
+@cache
+def _deliverable(deliverable: str, unit_code: str, unit_name: str, year: int) -> EvidencePlan:
+    """The deliverable of an agreement as one unit delivers it (the same document may close
+    several of the unit's commitments)."""
+    return EvidencePlan(
+        key=f"final|{deliverable}|{unit_code}|{year}",
+        kind="pdf",
+        title=deliverable,
+        subtitle=f"{unit_name} · {year}",
+        original_name=f"{_slug(deliverable)}.pdf",
     )
 
 

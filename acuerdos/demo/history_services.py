@@ -63,6 +63,8 @@ BATCH_SIZE = 2000
 # `bulk_update` builds one CASE per row: small batches keep each statement cheap.
 BACKDATE_BATCH = 500
 ID_BATCH = 500
+# Commitments whose history is written together: about 30 rows each, kept in memory at once.
+WRITE_SLICE = 1000
 INBOX_SIZE = 40
 EVIDENCE_BODY = (
     "Se integra el presente documento como evidencia del seguimiento de los acuerdos de la "
@@ -292,6 +294,15 @@ class Inbox:
         self._queues: dict[int, list[_Notice]] = {}
         self._sequence = 0
 
+    def wants(self, recipients: Iterable[User], at: dt.datetime) -> bool:
+        """Whether a notice at `at` would enter some recipient's inbox (skip the work if not)."""
+        at = min(at, self.latest)
+        for user in recipients:
+            queue = self._queues.get(user.pk)
+            if queue is None or len(queue) < INBOX_SIZE or at > queue[0].at:
+                return True
+        return False
+
     def add(
         self,
         recipients: Iterable[User],
@@ -416,6 +427,11 @@ class HistoryWriter:
             commitment.cancellation_reason = history.cancellation.reason
 
     def write(self, items: Sequence[ChunkItem]) -> None:
+        """Write the histories of a chunk, a slice at a time (bounded memory)."""
+        for start in range(0, len(items), WRITE_SLICE):
+            self._write(items[start : start + WRITE_SLICE])
+
+    def _write(self, items: Sequence[ChunkItem]) -> None:
         events: list[AuditEvent] = []
         reports = self._reports(items, events)
         self._evidence(items, reports)
@@ -534,7 +550,7 @@ class HistoryWriter:
                     {"name": e.original_name, "sha256": s.sha256, "size": s.size}
                     for e, s in zip(plan.evidence, stored, strict=True)
                 ],
-                "answers": report.answers_id,
+                **({"answers": report.answers_id} if report.answers_id else {}),
             },
             plan.submitted_at,
         )
@@ -557,7 +573,7 @@ class HistoryWriter:
             return
         commitment = item.commitment
         area_inbox = self.people.area_inbox.get(item.agreement.validating_area_code, ())
-        if area_inbox:
+        if area_inbox and self.inbox.wants(area_inbox, plan.submitted_at):
             self.inbox.add(
                 area_inbox,
                 at=plan.submitted_at,
@@ -569,7 +585,12 @@ class HistoryWriter:
                 exclude=report.author,
             )
         unit_inbox = self.people.unit_inbox.get(item.plan.unit_code, ())
-        if unit_inbox and plan.reviewed_at is not None and report.reviewed_by is not None:
+        if (
+            unit_inbox
+            and plan.reviewed_at is not None
+            and report.reviewed_by is not None
+            and self.inbox.wants(unit_inbox, plan.reviewed_at)
+        ):
             verb = {
                 ReportState.VALIDATED: "validó",
                 ReportState.RETURNED: "devolvió con observaciones",

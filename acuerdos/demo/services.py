@@ -57,6 +57,7 @@ from acuerdos.organization.services import catalog_load, user_create
 from acuerdos.progress.inputs import recompute_fractions, refresh_inputs
 
 BATCH_SIZE = 2000
+EVALUATE_UP_TO_SCALE = 10
 # Negative: KiB (256 MiB), the SQLite page cache while seeding.
 SQLITE_CACHE_KIB = -262_144
 # Agreements persisted per round trip of the writer: bounds memory at --scale 100.
@@ -123,7 +124,7 @@ def demo_seed(
     seed: int = 1,
     as_of: dt.date,
     if_empty: bool = False,
-    evaluate: bool = True,
+    evaluate: bool | None = None,
     log: Callable[[str], Any] | None = None,
 ) -> SeedResult:
     """Load the demo data of the 8th round, with its progress history up to `as_of`, into a
@@ -133,7 +134,8 @@ def demo_seed(
     without it, such a database is refused with a `DemoSeedError`: folios would collide and the
     figures of the bulletins would no longer hold. `as_of` is the date up to which the demo
     history runs, as if it were today; it cannot precede the closing of the last meeting. With
-    `evaluate`, the result carries the national figures at `as_of` (PRODUCT.md §3, computed with
+    `evaluate` (by default up to scale 10: it keeps one evaluation per commitment in memory), the
+    result carries the national figures at `as_of` (PRODUCT.md §3, computed with
     `acuerdos.evaluation.rules` from the plan).
     """
     started = time.monotonic()
@@ -145,6 +147,8 @@ def demo_seed(
             f"La fecha --as-of ({long_date(as_of)}) es anterior al cierre de la última reunión "
             f"de la ronda ({long_date(earliest_as_of())}); use una fecha igual o posterior."
         )
+    if evaluate is None:
+        evaluate = scale <= EVALUATE_UP_TO_SCALE
     files = EvidenceFiles()
     try:
         with transaction.atomic(), _large_cache():
