@@ -198,9 +198,20 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             return _save(request, commitment=commitment, form=form, report=None, answers=answers)
         return _render_form(request, commitment=commitment, form=form, report=None, answers=answers)
-    if answers is not None and answers.state != ReportState.RETURNED:
-        messages.info(request, _("Ese reporte no tiene observaciones por atender."))
-        return redirect(answers.get_absolute_url())
+    if answers is not None:
+        if answers.state != ReportState.RETURNED:
+            messages.info(request, _("Ese reporte no tiene observaciones por atender."))
+            return redirect(answers.get_absolute_url())
+        answer = answers.answered_by.order_by("-created_at").first()
+        if answer is not None and answer.state != ReportState.DRAFT:
+            messages.info(request, _("Esas observaciones ya se atendieron con otro reporte."))
+            return redirect(answer.get_absolute_url())
+        if answer is not None:
+            messages.info(
+                request,
+                _("Ya tiene un borrador que atiende estas observaciones: continúe con él."),
+            )
+            return redirect(reverse("progress:report_edit", args=[answer.pk]))
     initial: dict[str, Any] = {"as_of": today()}
     if answers is not None:
         initial |= {

@@ -606,3 +606,27 @@ def test_it_reads_the_notifications_of_a_report_when_its_page_is_opened(world, c
     html = clients["validator"].get(f"/avances/{report.pk}/").content.decode()
     assert unread.count() == 0
     assert "ac-bell-count" not in html  # the counter on that very page already knows
+
+
+def test_it_sends_an_answer_in_progress_back_to_its_draft_or_to_the_answer(world, clients):
+    returned = report_return(
+        report=_submitted(world), actor=world.users["validator"], comment="Falta el acta."
+    )
+    url = f"/compromisos/{world.own_commitment.pk}/reportar/?answers={returned.pk}"
+    draft = report_save_draft(
+        commitment=world.own_commitment,
+        actor=world.users["liaison"],
+        data=ReportInput(as_of=dt.date(2026, 6, 12), percent=Decimal("50")),
+        answers=returned,
+    )
+    response = clients["head"].get(url)
+    assert response["Location"] == f"/avances/{draft.pk}/editar/"
+    report_submit(
+        commitment=world.own_commitment,
+        actor=world.users["liaison"],
+        data=ReportInput(as_of=dt.date(2026, 6, 12), percent=Decimal("50"), narrative="Listo."),
+        uploads=[upload(PDF, "acta.pdf")],
+        report=draft,
+    )
+    response = clients["head"].get(url)
+    assert response["Location"] == f"/avances/{draft.pk}/"
