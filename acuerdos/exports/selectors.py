@@ -14,16 +14,15 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 
 from acuerdos.commitments import selectors as commitment_selectors
-from acuerdos.commitments.models import Agreement, Commitment
+from acuerdos.commitments.models import Agreement, Commitment, Milestone
 from acuerdos.commitments.selectors import AgreementFilters
 from acuerdos.evaluation.engine import evaluated_rows_sql, group_figures
 from acuerdos.evaluation.rules import GroupFigures
 from acuerdos.evaluation.selectors import Basis
-from acuerdos.organization.models import Unit
-from acuerdos.progress.models import ProgressReport, ReportState
+from acuerdos.progress.models import Evidence, ProgressReport, ReportState
 from acuerdos.progress.selectors import shown_percent
 
 CHUNK = 2_000
@@ -42,7 +41,39 @@ def chunked(items: Iterator[T], size: int = CHUNK) -> Iterator[list[T]]:
 
 def agreements(user: Any, filters: AgreementFilters) -> QuerySet[Agreement]:
     """The agreements list exactly as the screen shows it (its own selector)."""
-    return commitment_selectors.agreement_list(user, filters).select_related("meeting__region")
+    return commitment_selectors.agreement_list(user, filters)
+
+
+AGREEMENT_VALUES = (
+    "pk",
+    "folio",
+    "meeting__code",
+    "meeting__region__short_name",
+    "text",
+    "deliverable",
+    "theme__name",
+    "validating_area__short_name",
+    "priority",
+    "commitment_count",
+    "next_due",
+)
+
+
+def agreement_values(queryset: QuerySet[Agreement]) -> Iterator[list[dict[str, Any]]]:
+    """The agreements as chunks of dicts of AGREEMENT_VALUES plus `units` (the responsible
+    units' names, as the list shows them), one more query per chunk."""
+    rows = queryset.prefetch_related(None).values(*AGREEMENT_VALUES).iterator(chunk_size=CHUNK)
+    for chunk in chunked(rows):
+        units: dict[int, list[str]] = {}
+        for agreement_id, name in (
+            Commitment.objects.filter(agreement_id__in=[row["pk"] for row in chunk])
+            .order_by("responsible_unit__kind", "responsible_unit__short_name")
+            .values_list("agreement_id", "responsible_unit__short_name")
+        ):
+            units.setdefault(agreement_id, []).append(name)
+        for row in chunk:
+            row["units"] = units.get(row["pk"], [])
+        yield chunk
 
 
 def commitments(user: Any, filters: AgreementFilters) -> QuerySet[Commitment]:
@@ -57,25 +88,62 @@ def commitments(user: Any, filters: AgreementFilters) -> QuerySet[Commitment]:
         queryset = queryset.filter(due_date__gte=filters.due_from)
     if filters.due_to is not None:
         queryset = queryset.filter(due_date__lte=filters.due_to)
-    return commitment_rows(queryset).order_by(
+    return queryset.order_by(
         "agreement__folio", "responsible_unit__kind", "responsible_unit__short_name", "pk"
     )
 
 
-def commitment_rows(queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
-    """What a commitments export writes per row, in a fixed number of queries per chunk."""
-    return (
-        queryset.select_related(
-            "agreement__meeting__region",
-            "agreement__theme",
-            "agreement__validating_area",
-            "responsible_unit",
+# What a commitments export reads per row: plain values (no model instances, so that 100,000
+# rows cost one query per chunk and little memory), by name.
+COMMITMENT_VALUES = (
+    "pk",
+    "agreement__folio",
+    "agreement__text",
+    "agreement__deliverable",
+    "agreement__meeting__code",
+    "agreement__meeting__region__short_name",
+    "agreement__theme__name",
+    "agreement__validating_area__short_name",
+    "responsible_unit__code",
+    "responsible_unit__short_name",
+    "start_date",
+    "due_date",
+    "current_due_date",
+    "target_kind",
+    "indicator_name",
+    "unit_of_measure",
+    "baseline",
+    "target_value",
+    "weight",
+    "cancelled_on",
+)
+
+
+def commitment_values(queryset: QuerySet[Commitment]) -> Iterator[dict[str, Any]]:
+    """The commitments as dicts of COMMITMENT_VALUES plus `co_units` (names) and
+    `milestone_count`, chunk by chunk (two more queries per chunk)."""
+    rows = queryset.values(*COMMITMENT_VALUES).iterator(chunk_size=CHUNK)
+    for chunk in chunked(rows):
+        ids = [row["pk"] for row in chunk]
+        co_units: dict[int, list[str]] = {}
+        through: Any = Commitment.co_responsible_units.through
+        for commitment_id, name in (
+            through.objects.filter(commitment_id__in=ids)
+            .order_by("unit__short_name")
+            .values_list("commitment_id", "unit__short_name")
+        ):
+            co_units.setdefault(commitment_id, []).append(name)
+        milestones = dict(
+            Milestone.objects.filter(commitment_id__in=ids)
+            .order_by()
+            .values("commitment_id")
+            .annotate(n=Count("pk"))
+            .values_list("commitment_id", "n")
         )
-        .prefetch_related(
-            Prefetch("co_responsible_units", queryset=Unit.objects.order_by("short_name"))
-        )
-        .annotate(milestone_count=Count("milestones"))
-    )
+        for row in chunk:
+            row["co_units"] = co_units.get(row["pk"], [])
+            row["milestone_count"] = milestones.get(row["pk"], 0)
+        yield from chunk
 
 
 def reports(user: Any, filters: AgreementFilters) -> QuerySet[ProgressReport]:
@@ -85,14 +153,6 @@ def reports(user: Any, filters: AgreementFilters) -> QuerySet[ProgressReport]:
         ProgressReport.objects.visible_to(user)
         .exclude(state=ReportState.DRAFT)
         .filter(commitment_id__in=chosen)
-        .select_related(
-            "commitment__agreement",
-            "commitment__responsible_unit",
-            "author",
-            "reviewed_by",
-        )
-        .prefetch_related("milestones_done")
-        .annotate(evidence_count=Count("evidence"))
         .order_by(
             "commitment__agreement__folio",
             "commitment__responsible_unit__short_name",
@@ -102,15 +162,62 @@ def reports(user: Any, filters: AgreementFilters) -> QuerySet[ProgressReport]:
     )
 
 
+REPORT_VALUES = (
+    "pk",
+    "commitment__agreement__folio",
+    "commitment__responsible_unit__code",
+    "commitment__responsible_unit__short_name",
+    "as_of",
+    "state",
+    "progress_num",
+    "progress_den",
+    "indicator_value",
+    "narrative",
+    "author__full_name",
+    "author__email",
+    "submitted_on",
+    "reviewed_by__full_name",
+    "reviewed_by__email",
+    "validated_on",
+    "review_comment",
+    "imported",
+)
+
+
+def report_values(queryset: QuerySet[ProgressReport]) -> Iterator[dict[str, Any]]:
+    """The reports as dicts of REPORT_VALUES plus `milestones` (names done) and
+    `evidence_count`, chunk by chunk (two more queries per chunk)."""
+    rows = queryset.values(*REPORT_VALUES).iterator(chunk_size=CHUNK)
+    for chunk in chunked(rows):
+        ids = [row["pk"] for row in chunk]
+        done: dict[int, list[str]] = {}
+        through: Any = ProgressReport.milestones_done.through
+        for report_id, name in (
+            through.objects.filter(progressreport_id__in=ids)
+            .order_by("milestone__name")
+            .values_list("progressreport_id", "milestone__name")
+        ):
+            done.setdefault(report_id, []).append(name)
+        evidence = dict(
+            Evidence.objects.filter(report_id__in=ids)
+            .order_by()
+            .values("report_id")
+            .annotate(n=Count("pk"))
+            .values_list("report_id", "n")
+        )
+        for row in chunk:
+            row["milestones"] = done.get(row["pk"], [])
+            row["evidence_count"] = evidence.get(row["pk"], 0)
+        yield from chunk
+
+
 def my_commitments(user: Any) -> list[tuple[str, QuerySet[Commitment]]]:
     """Mis compromisos: the user's units' commitments, then those where a unit of theirs is
-    co-responsible — each with the relation written in the export."""
+    co-responsible (the screen's two selectors) — each with the relation written in the
+    export."""
     return [
-        ("Responsable", commitment_rows(commitment_selectors.my_commitments(user))),
-        (
-            "Corresponsable",
-            commitment_rows(commitment_selectors.co_responsible_commitments(user)),
-        ),
+        ("Responsable", commitment_selectors.my_commitments(user)),
+        ("Corresponsable", commitment_selectors.co_responsible_commitments(user)),
     ]
 
 

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 
 from acuerdos.audit.models import AuditEvent
 from acuerdos.audit.selectors import TARGET_TYPES, action_label
-from acuerdos.commitments.models import Agreement, Commitment, Priority, TargetKind
+from acuerdos.commitments.models import Commitment, Priority, TargetKind
 from acuerdos.commitments.selectors import AgreementFilters
 from acuerdos.core.exports import Column
 from acuerdos.evaluation.rules import STATUS_LABELS, GroupFigures, Status
@@ -105,10 +105,10 @@ def agreements_sheet(user: Any, filters: AgreementFilters, basis: Basis) -> Shee
     ]
 
     def rows() -> Iterator[list[Any]]:
-        for chunk in chunked(queryset.iterator(chunk_size=selectors.CHUNK)):
-            figures = selectors.agreement_figures(user, [a.pk for a in chunk], basis)
+        for chunk in selectors.agreement_values(queryset):
+            figures = selectors.agreement_figures(user, [a["pk"] for a in chunk], basis)
             for agreement in chunk:
-                yield _agreement_row(agreement, figures.get(agreement.pk))
+                yield _agreement_row(agreement, figures.get(agreement["pk"]))
 
     return Sheet(
         name="Acuerdos",
@@ -119,20 +119,23 @@ def agreements_sheet(user: Any, filters: AgreementFilters, basis: Basis) -> Shee
     )
 
 
-def _agreement_row(agreement: Agreement, figures: GroupFigures | None) -> list[Any]:
+PRIORITY_LABELS = {value: str(label) for value, label in Priority.choices}
+
+
+def _agreement_row(agreement: dict[str, Any], figures: GroupFigures | None) -> list[Any]:
     counts = figures.counts if figures else {}
     return [
-        agreement.folio,
-        agreement.meeting.code,
-        agreement.meeting.region.short_name,
-        agreement.text,
-        agreement.deliverable,
-        agreement.theme.name,
-        agreement.validating_area.short_name,
-        Priority(agreement.priority).label,
-        getattr(agreement, "commitment_count", None),
-        ", ".join(c.responsible_unit.short_name for c in agreement.commitments.all()),
-        getattr(agreement, "next_due", None),
+        agreement["folio"],
+        agreement["meeting__code"],
+        agreement["meeting__region__short_name"],
+        agreement["text"],
+        agreement["deliverable"],
+        agreement["theme__name"],
+        agreement["validating_area__short_name"],
+        PRIORITY_LABELS.get(agreement["priority"], agreement["priority"]),
+        agreement["commitment_count"],
+        ", ".join(agreement["units"]),
+        agreement["next_due"],
         counts.get(Status.ON_TRACK, 0),
         counts.get(Status.AT_RISK, 0),
         counts.get(Status.OVERDUE, 0),
@@ -179,60 +182,63 @@ def _commitment_columns(basis: Basis, *, relation: bool = False) -> list[Column]
 STATUS_COLUMN = 15
 
 
-def _target_text(commitment: Commitment) -> str:
-    kind = commitment.target_kind
+TARGET_LABELS = {value: str(label) for value, label in TargetKind.choices}
+STATUS_TEXT = {status.value: label for status, label in STATUS_LABELS.items()}
+
+
+def _target_text(row: dict[str, Any]) -> str:
+    kind = row["target_kind"]
+    deliverable = row["agreement__deliverable"]
     if kind == TargetKind.INDICATOR:
         text = (
-            f"{commitment.indicator_name}: de {_plain(commitment.baseline)} a "
-            f"{_plain(commitment.target_value)} {commitment.unit_of_measure}"
+            f"{row['indicator_name']}: de {_plain(row['baseline'])} a "
+            f"{_plain(row['target_value'])} {row['unit_of_measure']}"
         )
         return text.strip()
     if kind == TargetKind.MILESTONES:
-        count = int(getattr(commitment, "milestone_count", 0) or 0)
+        count = int(row["milestone_count"])
         text = f"{count} {'hito' if count == 1 else 'hitos'}"
-        deliverable = commitment.agreement.deliverable
         return f"{text} · {deliverable}" if deliverable else text
-    return commitment.agreement.deliverable or "Porcentaje de avance (0 a 100)"
+    return deliverable or "Porcentaje de avance (0 a 100)"
 
 
-def _commitment_row(commitment: Commitment, evaluated: Evaluated | None, basis: Basis) -> list[Any]:
-    agreement = commitment.agreement
+def _commitment_row(row: dict[str, Any], evaluated: Evaluated | None, basis: Basis) -> list[Any]:
     if evaluated is not None:
-        status = STATUS_LABELS[Status(evaluated.status)]
+        status = STATUS_TEXT[evaluated.status]
     else:
-        status = NOT_STARTED if commitment.start_date > basis.as_of else NOT_EVALUATED
+        status = NOT_STARTED if row["start_date"] > basis.as_of else NOT_EVALUATED
     return [
-        agreement.folio,
-        agreement.text,
-        agreement.meeting.code,
-        agreement.meeting.region.short_name,
-        agreement.theme.name,
-        agreement.validating_area.short_name,
-        commitment.responsible_unit.code,
-        commitment.responsible_unit.short_name,
-        ", ".join(u.short_name for u in commitment.co_responsible_units.all()),
-        commitment.start_date,
-        commitment.due_date,
-        commitment.current_due_date or commitment.due_date,
-        TargetKind(commitment.target_kind).label,
-        _target_text(commitment),
-        commitment.weight,
+        row["agreement__folio"],
+        row["agreement__text"],
+        row["agreement__meeting__code"],
+        row["agreement__meeting__region__short_name"],
+        row["agreement__theme__name"],
+        row["agreement__validating_area__short_name"],
+        row["responsible_unit__code"],
+        row["responsible_unit__short_name"],
+        ", ".join(row["co_units"]),
+        row["start_date"],
+        row["due_date"],
+        row["current_due_date"] or row["due_date"],
+        TARGET_LABELS.get(row["target_kind"], row["target_kind"]),
+        _target_text(row),
+        row["weight"],
         status,
         evaluated.progress if evaluated else None,
         evaluated.expected if evaluated else None,
         evaluated.overdue_days if evaluated else None,
         _yes(evaluated.stale) if evaluated else "",
-        commitment.cancelled_on,
+        row["cancelled_on"],
     ]
 
 
 def _evaluated_rows(
     queryset: QuerySet[Commitment], basis: Basis, extra: Sequence[Any] = ()
 ) -> Iterator[list[Any]]:
-    for chunk in chunked(queryset.iterator(chunk_size=selectors.CHUNK)):
-        evaluated = selectors.evaluate([c.pk for c in chunk], basis)
-        for commitment in chunk:
-            yield [*_commitment_row(commitment, evaluated.get(commitment.pk), basis), *extra]
+    for chunk in chunked(selectors.commitment_values(queryset)):
+        evaluated = selectors.evaluate([row["pk"] for row in chunk], basis)
+        for row in chunk:
+            yield [*_commitment_row(row, evaluated.get(row["pk"]), basis), *extra]
 
 
 def commitments_sheet(user: Any, filters: AgreementFilters, basis: Basis) -> Sheet:
@@ -296,7 +302,7 @@ def reports_sheet(user: Any, filters: AgreementFilters) -> Sheet:
     ]
 
     def rows() -> Iterator[list[Any]]:
-        for report in queryset.iterator(chunk_size=selectors.CHUNK):
+        for report in selectors.report_values(queryset):
             yield _report_row(report)
 
     return Sheet(
@@ -308,25 +314,28 @@ def reports_sheet(user: Any, filters: AgreementFilters) -> Sheet:
     )
 
 
-def _report_row(report: ProgressReport) -> list[Any]:
-    commitment = report.commitment
+def _person(row: dict[str, Any], prefix: str) -> str:
+    return str(row[f"{prefix}__full_name"] or row[f"{prefix}__email"] or "")
+
+
+def _report_row(row: dict[str, Any]) -> list[Any]:
     return [
-        commitment.agreement.folio,
-        commitment.responsible_unit.code,
-        commitment.responsible_unit.short_name,
-        report.as_of,
-        STATE_LABELS.get(report.state, report.state),
-        report_percent(report),
-        report.indicator_value,
-        "; ".join(sorted(m.name for m in report.milestones_done.all())),
-        report.narrative,
-        str(report.author) if report.author_id else "",
-        report.submitted_on,
-        str(report.reviewed_by) if report.reviewed_by_id else "",
-        report.validated_on,
-        report.review_comment,
-        getattr(report, "evidence_count", None),
-        _yes(report.imported),
+        row["commitment__agreement__folio"],
+        row["commitment__responsible_unit__code"],
+        row["commitment__responsible_unit__short_name"],
+        row["as_of"],
+        STATE_LABELS.get(row["state"], row["state"]),
+        shown_percent(row["progress_num"], row["progress_den"]),
+        row["indicator_value"],
+        "; ".join(row["milestones"]),
+        row["narrative"],
+        _person(row, "author"),
+        row["submitted_on"],
+        _person(row, "reviewed_by"),
+        row["validated_on"],
+        row["review_comment"],
+        row["evidence_count"],
+        _yes(row["imported"]),
     ]
 
 

@@ -35,8 +35,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from acuerdos.audit import services as audit
-from acuerdos.audit.models import AuditEvent
+from acuerdos.commitments.imports.bulk import EventWriter, batched, insert_rows
 from acuerdos.commitments.imports.files import FileRefused, ImportFile, detect_kind
 from acuerdos.commitments.imports.headers import (
     AGREEMENT_FIELDS,
@@ -924,51 +923,131 @@ def agreements_import_plan(*, file: ImportFile, meeting: Meeting) -> AgreementIm
 
 def _events(
     plan: AgreementImportPlan,
-    pairs: Sequence[tuple[PlannedAgreement, Agreement]],
-    commitments: Sequence[tuple[PlannedCommitment, Commitment]],
-    actor: Any,
-) -> Iterator[AuditEvent]:
+    writer: EventWriter,
+    agreements: Sequence[tuple[PlannedAgreement, int]],
+    commitments: Sequence[tuple[PlannedAgreement, PlannedCommitment, int]],
+) -> Iterator[dict[str, Any]]:
+    """`agreement.imported` and `commitment.imported` for what was just written."""
     file_context = {"file": plan.file_name, "sha256": plan.file_sha256}
-    for planned, agreement in pairs:
-        yield audit.build(
-            actor=actor,
+    for planned, pk in agreements:
+        yield writer.event(
             action="agreement.imported",
-            target=agreement,
+            target=Agreement,
+            target_id=pk,
+            label=planned.folio,
             changes={
-                "folio": [None, agreement.folio],
-                "text": [None, agreement.text],
+                "folio": [None, planned.folio],
+                "text": [None, planned.text],
                 "theme": [None, planned.theme.code],
                 "validating_area": [None, planned.validating_area.code],
-                "priority": [None, agreement.priority],
+                "priority": [None, planned.priority],
             },
             context={**file_context, "rows": planned.location},
-            source=SOURCE,
         )
-    for planned_commitment, commitment in commitments:
+    for planned, pc, pk in commitments:
         changes: dict[str, Any] = {
-            "responsible_unit": [None, planned_commitment.unit.code],
-            "start_date": [None, commitment.start_date],
-            "due_date": [None, commitment.due_date],
-            "target_kind": [None, commitment.target_kind],
+            "responsible_unit": [None, pc.unit.code],
+            "start_date": [None, pc.start_date],
+            "due_date": [None, pc.due_date],
+            "target_kind": [None, pc.target_kind],
         }
-        if planned_commitment.co_units:
-            changes["co_responsible_units"] = [None, [u.code for u in planned_commitment.co_units]]
-        if commitment.target_kind == TargetKind.INDICATOR:
-            changes["baseline"] = [None, commitment.baseline]
-            changes["target_value"] = [None, commitment.target_value]
-        if planned_commitment.milestones:
-            changes["milestones"] = [None, [m.name for m in planned_commitment.milestones]]
-        location = planned_commitment.table
-        row = f"fila {planned_commitment.row}"
-        yield audit.build(
-            actor=actor,
+        if pc.co_units:
+            changes["co_responsible_units"] = [None, [u.code for u in pc.co_units]]
+        if pc.target_kind == TargetKind.INDICATOR:
+            changes["baseline"] = [None, pc.baseline]
+            changes["target_value"] = [None, pc.target_value]
+        if pc.milestones:
+            changes["milestones"] = [None, [m.name for m in pc.milestones]]
+        row = f"fila {pc.row}"
+        yield writer.event(
             action="commitment.imported",
-            target=commitment,
-            commitment_id=commitment.pk,
+            target=Commitment,
+            target_id=pk,
+            # As str(commitment) reads.
+            label=f"{planned.folio} · {pc.unit.short_name}",
+            commitment_id=pk,
             changes=changes,
-            context={**file_context, "row": f"{location}, {row}" if location else row.capitalize()},
-            source=SOURCE,
+            context={**file_context, "row": f"{pc.table}, {row}" if pc.table else row.capitalize()},
         )
+
+
+def _write_chunk(
+    plan: AgreementImportPlan, chunk: list[PlannedAgreement], writer: EventWriter, through: Any
+) -> None:
+    """One batch of agreements with their commitments, co-responsible units, milestones and
+    audit events: one INSERT per table and two queries for the new ids."""
+    insert_rows(
+        Agreement,
+        (
+            {
+                "meeting_id": plan.meeting.pk,
+                "folio": planned.folio,
+                "text": planned.text,
+                "deliverable": planned.deliverable,
+                "theme_id": planned.theme.pk,
+                "validating_area_id": planned.validating_area.pk,
+                "priority": planned.priority,
+            }
+            for planned in chunk
+        ),
+    )
+    agreement_ids = dict(
+        Agreement.objects.filter(folio__in=[p.folio for p in chunk]).values_list("folio", "pk")
+    )
+    insert_rows(
+        Commitment,
+        (
+            {
+                "agreement_id": agreement_ids[planned.folio],
+                "responsible_unit_id": pc.unit.pk,
+                "start_date": pc.start_date,
+                "due_date": pc.due_date,
+                "current_due_date": pc.due_date,
+                "weight": pc.weight,
+                "target_kind": pc.target_kind,
+                "indicator_name": pc.indicator_name,
+                "unit_of_measure": pc.unit_of_measure,
+                "baseline": pc.baseline,
+                "target_value": pc.target_value,
+            }
+            for planned in chunk
+            for pc in planned.commitments
+        ),
+    )
+    commitment_ids = {
+        (agreement_id, unit_id): pk
+        for agreement_id, unit_id, pk in Commitment.objects.filter(
+            agreement_id__in=list(agreement_ids.values())
+        ).values_list("agreement_id", "responsible_unit_id", "pk")
+    }
+    written = [
+        (planned, pc, commitment_ids[(agreement_ids[planned.folio], pc.unit.pk)])
+        for planned in chunk
+        for pc in planned.commitments
+    ]
+    insert_rows(
+        through,
+        (
+            {"commitment_id": pk, "unit_id": unit.pk}
+            for _, pc, pk in written
+            for unit in pc.co_units
+        ),
+    )
+    insert_rows(
+        Milestone,
+        (
+            {
+                "commitment_id": pk,
+                "name": m.name,
+                "due_date": m.due_date,
+                "weight": m.weight,
+                "order": order,
+            }
+            for _, pc, pk in written
+            for order, m in enumerate(pc.milestones, start=1)
+        ),
+    )
+    writer.write(_events(plan, writer, [(p, agreement_ids[p.folio]) for p in chunk], written))
 
 
 @transaction.atomic
@@ -1001,68 +1080,11 @@ def agreements_import_apply(*, plan: AgreementImportPlan, actor: Any = None) -> 
                 "No se guardó nada: vuelva a cargar el archivo para ver la vista previa actual."
             )
     through: Any = Commitment.co_responsible_units.through
+    writer = EventWriter(actor=actor, source=SOURCE)
     try:
         with transaction.atomic():
-            for start in range(0, len(to_create), BATCH_SIZE):
-                chunk = to_create[start : start + BATCH_SIZE]
-                agreements = [
-                    Agreement(
-                        meeting=plan.meeting,
-                        folio=planned.folio,
-                        text=planned.text,
-                        deliverable=planned.deliverable,
-                        theme=planned.theme,
-                        validating_area=planned.validating_area,
-                        priority=planned.priority,
-                    )
-                    for planned in chunk
-                ]
-                Agreement.objects.bulk_create(agreements, batch_size=BATCH_SIZE)
-                pairs = list(zip(chunk, agreements, strict=True))
-                commitments = [
-                    (
-                        pc,
-                        Commitment(
-                            agreement=agreement,
-                            responsible_unit=pc.unit,
-                            start_date=pc.start_date,
-                            due_date=pc.due_date,
-                            current_due_date=pc.due_date,
-                            weight=pc.weight,
-                            target_kind=pc.target_kind,
-                            indicator_name=pc.indicator_name,
-                            unit_of_measure=pc.unit_of_measure,
-                            baseline=pc.baseline,
-                            target_value=pc.target_value,
-                        ),
-                    )
-                    for planned, agreement in pairs
-                    for pc in planned.commitments
-                ]
-                Commitment.objects.bulk_create([c for _, c in commitments], batch_size=BATCH_SIZE)
-                through.objects.bulk_create(
-                    [
-                        through(commitment_id=c.pk, unit_id=unit.pk)
-                        for pc, c in commitments
-                        for unit in pc.co_units
-                    ],
-                    batch_size=BATCH_SIZE,
-                )
-                Milestone.objects.bulk_create(
-                    [
-                        Milestone(
-                            commitment=c,
-                            name=m.name,
-                            due_date=m.due_date,
-                            weight=m.weight,
-                            order=order,
-                        )
-                        for pc, c in commitments
-                        for order, m in enumerate(pc.milestones, start=1)
-                    ],
-                    batch_size=BATCH_SIZE,
-                )
-                audit.record_many(_events(plan, pairs, commitments, actor), batch_size=BATCH_SIZE)
+            for chunk in batched(to_create, BATCH_SIZE):
+                _write_chunk(plan, chunk, writer, through)
     except IntegrityError as exc:
         raise ConflictError(
             "Otra importación registró alguno de estos acuerdos al mismo tiempo. No se guardó "

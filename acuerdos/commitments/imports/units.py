@@ -168,6 +168,12 @@ class UnitMatcher:
             # Same length, so that the positions of what is left keep the cell's order.
             return f"{text[:start]};{' ' * (length - 1)}{text[start + length :]}"
 
+        exact = self.keys.get(key)
+        if exact is not None:
+            # The common cell: exactly one known name (no phrase, nothing left over).
+            result.units.append(exact)
+            self._cache[key] = result
+            return UnitMatch(units=[exact])
         rest = key
         for phrase in _REGION_PHRASE.finditer(key):
             words = {w for w in phrase.groups()[:2] if w}
@@ -181,15 +187,16 @@ class UnitMatcher:
             for order, unit in enumerate(self._region_units(kinds, phrase.group(3))):
                 found.append((phrase.start(), order, unit))
             rest = blank(rest, phrase.start(), len(phrase.group(0)))
-        while True:
-            for candidate in self._ordered:
+        # Longest known name first. One pass suffices: blanking a match (same length, word
+        # boundaries kept) never makes a longer name match that did not match before.
+        for candidate in self._ordered:
+            if candidate not in rest:
+                continue
+            position = _find_word(rest, candidate)
+            while position >= 0:
+                found.append((position, 0, self.keys[candidate]))
+                rest = blank(rest, position, len(candidate))
                 position = _find_word(rest, candidate)
-                if position >= 0:
-                    found.append((position, 0, self.keys[candidate]))
-                    rest = blank(rest, position, len(candidate))
-                    break
-            else:
-                break
         seen: set[int] = set()
         for _position, _order, unit in sorted(found, key=lambda item: (item[0], item[1])):
             if unit.pk not in seen:
