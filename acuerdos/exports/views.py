@@ -20,11 +20,12 @@ from acuerdos.audit import selectors as audit_selectors
 from acuerdos.audit.forms import AuditFilterForm
 from acuerdos.commitments.forms import AgreementFilterForm
 from acuerdos.core.dates import today
-from acuerdos.core.exports import csv_response, xlsx_response
+from acuerdos.core.exports import csv_response
 from acuerdos.evaluation.selectors import basis_for
 from acuerdos.exports import sheets
 from acuerdos.exports.services import export_downloaded
 from acuerdos.exports.sheets import Sheet
+from acuerdos.exports.xlsx import sheet_response
 from acuerdos.progress import selectors as progress_selectors
 from acuerdos.progress.forms import QueueFilterForm
 
@@ -69,7 +70,7 @@ def _download(
         )
     else:
         counted = _Counted(sheet.rows)
-        response = xlsx_response(
+        response = sheet_response(
             filename, sheet.columns, counted, sheet_name=sheet.name, status=sheet.status
         )
         export_downloaded(
