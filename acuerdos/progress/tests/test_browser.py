@@ -111,6 +111,18 @@ def test_it_walks_the_whole_loop(browser, live_server, people, files):
     _shot(liaison, "01-enlace-mis-compromisos")
     liaison.get_by_role("link", name="Reportar avance").first.click()
     liaison.wait_for_url(re.compile(r"/reportar/$"))
+    # A mistake first: the form comes back with the error next to the field, the text kept,
+    # and a clear request to attach the files again.
+    liaison.get_by_label("Porcentaje de avance").fill("140")
+    liaison.get_by_label("Descripción del avance").fill("Texto que no se pierde.")
+    liaison.set_input_files("#id_evidence", [str(files["pdf"])])
+    liaison.get_by_role("button", name="Enviar a validación").click()
+    expect(liaison.locator("#id_percent_error")).to_have_text(
+        "El porcentaje de avance debe estar entre 0 y 100."
+    )
+    expect(liaison.get_by_label("Descripción del avance")).to_have_value("Texto que no se pierde.")
+    expect(liaison.locator(".ac-reattach")).to_contain_text("Vuelva a adjuntar sus archivos")
+    _shot(liaison, "02a-enlace-errores")
     liaison.get_by_label("Porcentaje de avance").fill("40")
     liaison.get_by_label("Descripción del avance").fill(
         "Se realizaron dos jornadas quirúrgicas de fin de semana (48 cirugías) y se reabrió el "
