@@ -17,7 +17,8 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return str(value)
+        # 20.00 and 20 are the same figure: compare and show them without trailing zeros.
+        return format(value.normalize(), "f")
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, list | tuple | set):

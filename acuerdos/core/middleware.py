@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import urlsplit
 import uuid
 from collections.abc import Callable
 
@@ -55,12 +56,18 @@ class SessionTimeoutMiddleware:
             idle = now - int(last_seen) > settings.SESSION_IDLE_SECONDS
             too_old = now - int(started) > settings.SESSION_ABSOLUTE_SECONDS
             if idle or too_old:
+                # Back to the same page after logging in again (a form being filled in is
+                # restored there from the browser's copy; the POST itself is not replayed).
                 next_url = request.get_full_path()
+                if request.headers.get("HX-Request"):
+                    current = urlsplit(request.headers.get("HX-Current-URL", "/"))
+                    next_url = current.path + (f"?{current.query}" if current.query else "")
                 logout(request)
                 messages.info(request, _("Su sesión expiró. Ingrese de nuevo para continuar."))
-                if request.method == "GET" and not request.headers.get("HX-Request"):
-                    return redirect_to_login(next_url)
-                return redirect_to_login("/")
+                response = redirect_to_login(next_url)
+                if request.headers.get("HX-Request"):
+                    response["HX-Redirect"] = response["Location"]
+                return response
             if now - int(last_seen) >= 60 or "_last_seen" not in request.session:
                 request.session["_last_seen"] = now
         return self.get_response(request)

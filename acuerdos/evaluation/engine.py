@@ -180,7 +180,9 @@ def _scope_sql(visible: QuerySet[Any] | None, column: str) -> tuple[str, list[An
     if visible is None:
         return "", []
     sql, params = visible.order_by().values("pk").query.sql_with_params()
-    return f" AND {column} IN ({sql})", list(params)
+    # The unary plus keeps SQLite from driving the join through this IN list (one probe per
+    # row of the outer tables); PostgreSQL ignores it.
+    return f" AND +{column} IN ({sql})", list(params)
 
 
 def evaluated_rows_sql(

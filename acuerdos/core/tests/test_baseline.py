@@ -86,6 +86,30 @@ def test_it_ends_a_session_after_thirty_minutes_idle(logged_in):
         assert "_auth_user_id" not in logged_in.session
 
 
+def test_it_sends_an_expired_form_post_back_to_its_page_after_login(logged_in):
+    start = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        assert logged_in.get("/health/").status_code == 200
+        traveller.shift(dt.timedelta(minutes=45))
+        response = logged_in.post("/compromisos/1/reportar/", {"narrative": "texto largo"})
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/login/?next=/compromisos/1/reportar/"
+        assert "_auth_user_id" not in logged_in.session
+
+
+def test_it_sends_an_expired_htmx_request_to_login_from_the_page_it_came_from(logged_in):
+    start = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        assert logged_in.get("/health/").status_code == 200
+        traveller.shift(dt.timedelta(minutes=45))
+        response = logged_in.get(
+            "/acuerdos/?q=x",
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_CURRENT_URL="http://testserver/acuerdos/?q=x",
+        )
+        assert response["HX-Redirect"] == "/accounts/login/?next=/acuerdos/%3Fq%3Dx"
+
+
 def test_it_ends_a_busy_session_after_twelve_hours(logged_in):
     start = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False) as traveller:
