@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import urlsplit
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
