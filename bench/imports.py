@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -259,7 +260,7 @@ def step(argv: list[str]) -> None:
         emit(step_make_bomb(Path(rest[0])))
         return
     setup_django()
-    handlers = {
+    handlers: dict[str, Callable[[], dict[str, Any]]] = {
         "make-file": lambda: step_make_file(Path(rest[0]), int(rest[1])),
         "import": lambda: step_import(Path(rest[0])),
         "seed": lambda: step_seed(int(rest[0])),
