@@ -92,6 +92,7 @@ check-deploy:
 
 bench: install
 	$(PYTHON) bench/run.py
+	$(PYTHON) bench/imports.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .test-media .test-db.sqlite3* db.sqlite3* huey.sqlite3*
