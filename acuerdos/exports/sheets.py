@@ -26,7 +26,7 @@ from acuerdos.core.exports import Column
 from acuerdos.evaluation.rules import STATUS_LABELS, GroupFigures, Status
 from acuerdos.evaluation.selectors import Basis
 from acuerdos.exports import selectors
-from acuerdos.exports.selectors import Evaluated, chunked
+from acuerdos.exports.selectors import Evaluated
 from acuerdos.progress.models import ProgressReport, ReportState
 from acuerdos.progress.selectors import report_percent, shown_percent
 
@@ -105,10 +105,9 @@ def agreements_sheet(user: Any, filters: AgreementFilters, basis: Basis) -> Shee
     ]
 
     def rows() -> Iterator[list[Any]]:
-        for chunk in selectors.agreement_values(queryset):
-            figures = selectors.agreement_figures(user, [a["pk"] for a in chunk], basis)
-            for agreement in chunk:
-                yield _agreement_row(agreement, figures.get(agreement["pk"]))
+        figures = selectors.agreement_figures(user, queryset, basis)
+        for agreement in selectors.agreement_values(queryset):
+            yield _agreement_row(agreement, figures.get(agreement["pk"]))
 
     return Sheet(
         name="Acuerdos",
@@ -235,10 +234,8 @@ def _commitment_row(row: dict[str, Any], evaluated: Evaluated | None, basis: Bas
 def _evaluated_rows(
     queryset: QuerySet[Commitment], basis: Basis, extra: Sequence[Any] = ()
 ) -> Iterator[list[Any]]:
-    for chunk in chunked(selectors.commitment_values(queryset)):
-        evaluated = selectors.evaluate([row["pk"] for row in chunk], basis)
-        for row in chunk:
-            yield [*_commitment_row(row, evaluated.get(row["pk"]), basis), *extra]
+    for row, evaluated in selectors.commitment_values(queryset, basis):
+        yield [*_commitment_row(row, evaluated, basis), *extra]
 
 
 def commitments_sheet(user: Any, filters: AgreementFilters, basis: Basis) -> Sheet:

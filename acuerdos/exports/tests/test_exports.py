@@ -293,3 +293,12 @@ def test_it_offers_the_export_buttons_on_por_validar_and_the_bitacora(reported, 
     assert (
         reverse("exports:audit_log", args=["csv"]) + "?action=progress.validated"
     ).encode() in log
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_it_exports_only_the_header_to_someone_without_a_role(reported, client, name):
+    from acuerdos.organization.tests.factories import UserFactory
+
+    client.force_login(UserFactory(email="sin.rol@imss.gob.mx"))
+    assert csv_rows(download(client, name, "csv")) == []
+    assert xlsx_rows(xlsx_sheet(download(client, name, "xlsx"))) == []
