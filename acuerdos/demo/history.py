@@ -357,6 +357,7 @@ class _Life:
         self.previous_value: Decimal | None = None
         self.previous_done: tuple[int, ...] = ()
         self.milestone_dates: tuple[dt.date, ...] = ()
+        self.observations = _observations(commitment.target_kind)
 
     # -- the plan
 
@@ -421,11 +422,11 @@ class _Life:
             draw.gamma = rng.uniform(0.7, 1.2)
             draw.finish = _snap(_days(self.due, rng.uniform(8, 110)))
             if rng.random() < 0.3:
-                asked = self._at(_days(self.due, rng.uniform(3, 20)))
+                asked = self._at(_workday(_days(self.due, rng.uniform(3, 20))))
                 draw.extensions.append(self._extension(asked, self.due, late=True, approve=False))
         elif profile == Profile.EXTENDED:
             draw.gamma = rng.uniform(0.6, 1.1)
-            asked_on = max(_days(self.due, -rng.uniform(3, 30)), _days(self.start, 15))
+            asked_on = _workday(max(_days(self.due, -rng.uniform(3, 30)), _days(self.start, 15)))
             approve = rng.random() < 0.8
             first = self._extension(self._at(asked_on), self.due, late=False, approve=approve)
             draw.extensions.append(first)
@@ -438,7 +439,7 @@ class _Life:
                 draw.finish = _snap(_days(new_due, rng.uniform(10, 60)))
                 if rng.random() < 0.35 and first.decided_at is not None:
                     after = first.decided_at.date() + dt.timedelta(days=1)
-                    asked = self._at(max(_days(new_due, -rng.uniform(3, 15)), after))
+                    asked = self._at(_workday(max(_days(new_due, -rng.uniform(3, 15)), after)))
                     again = self._extension(asked, new_due, late=False, approve=rng.random() < 0.6)
                     draw.extensions.append(again)
                     if again.approved:
@@ -447,7 +448,8 @@ class _Life:
             draw.gamma = rng.uniform(0.9, 1.6)
             draw.plateau = rng.uniform(0.25, 0.9)
             if rng.random() < 0.2:
-                asked = self._at(max(_days(self.due, -rng.uniform(2, 25)), _days(self.start, 15)))
+                asked_on = max(_days(self.due, -rng.uniform(2, 25)), _days(self.start, 15))
+                asked = self._at(_workday(asked_on))
                 draw.extensions.append(
                     self._extension(asked, self.due, late=False, approve=rng.random() < 0.5)
                 )
@@ -701,7 +703,7 @@ class _Life:
                 report.review_comment = rng.choice(texts.VALIDATION_REMARKS)
             return
         report.outcome = ReportState.RETURNED
-        observation = rng.choice(texts.OBSERVATIONS)
+        observation = rng.choice(self.observations)
         report.review_comment = observation.text
         if rng.random() < 0.3:
             thread = rng.choice(texts.THREADS_AFTER_RETURN)
@@ -787,9 +789,13 @@ class _Life:
                     )
                 )
             elif len(done) < total:
+                pending = [m for i, m in enumerate(c.milestones) if i not in done]
+                sentences = (
+                    texts.MILESTONE_PENDING_SENTENCES if done else texts.MILESTONE_FIRST_SENTENCES
+                )
                 parts.append(
-                    rng.choice(texts.MILESTONE_PENDING_SENTENCES).format(
-                        milestone=c.milestones[len(done)].name, done=len(done), total=total
+                    rng.choice(sentences).format(
+                        milestone=pending[0].name, done=len(done), total=total
                     )
                 )
         if final:
@@ -980,6 +986,11 @@ def _document(
         subtitle=f"{unit_name} · {name} de {year}",
         original_name=f"{slug}_{name}.pdf",
     )
+
+
+@cache
+def _observations(kind: str) -> tuple[texts.Observation, ...]:
+    return tuple(o for o in texts.OBSERVATIONS if not o.kinds or kind in o.kinds)
 
 
 @cache

@@ -20,8 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import io
-from collections import Counter
+import time
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,6 +238,7 @@ class EvidenceFiles:
 
     def __init__(self) -> None:
         self._stored: dict[str, StoredFile] = {}
+        self.seconds = 0.0
 
     @property
     def distinct(self) -> int:
@@ -244,6 +247,7 @@ class EvidenceFiles:
     def get(self, plan: EvidencePlan) -> StoredFile:
         stored = self._stored.get(plan.key)
         if stored is None:
+            started = time.perf_counter()
             content = evidence_content(plan)
             checked = evidence_files.check_upload(io.BytesIO(content), plan.original_name)
             stored = StoredFile(
@@ -253,6 +257,7 @@ class EvidenceFiles:
                 content_type=checked.content_type,
             )
             self._stored[plan.key] = stored
+            self.seconds += time.perf_counter() - started
         return stored
 
     def discard_all(self) -> None:
@@ -379,6 +384,16 @@ class HistoryCounts:
     comments: int = 0
     notifications: int = 0
     evaluations: list[rules.Evaluation] = field(default_factory=list)
+    # Seconds spent in each phase of the writer (to see where a big seed spends its time).
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[phase] += time.perf_counter() - started
 
     @property
     def report_total(self) -> int:
@@ -433,19 +448,26 @@ class HistoryWriter:
 
     def _write(self, items: Sequence[ChunkItem]) -> None:
         events: list[AuditEvent] = []
-        reports = self._reports(items, events)
-        self._evidence(items, reports)
-        self._milestones_done(items, reports)
-        self._extensions(items, events)
-        self._cancellations(items, events)
-        self._comments(items, events)
-        audit.record_many(events, batch_size=BATCH_SIZE)
-        self._backdate_reports(items, reports)
+        timed = self.counts.timed
+        with timed("reports"):
+            reports = self._reports(items, events)
+        with timed("evidence"):
+            self._evidence(items, reports)
+            self._milestones_done(items, reports)
+        with timed("extensions, cancellations, comments"):
+            self._extensions(items, events)
+            self._cancellations(items, events)
+            self._comments(items, events)
+        with timed("audit"):
+            audit.record_many(events, batch_size=BATCH_SIZE)
+        with timed("backdate"):
+            self._backdate_reports(items, reports)
         if self.evaluate:
-            self.counts.evaluations += [
-                rules.evaluate(rules_commitment(item.plan, item.history), self.as_of)
-                for item in items
-            ]
+            with timed("evaluate"):
+                self.counts.evaluations += [
+                    rules.evaluate(rules_commitment(item.plan, item.history), self.as_of)
+                    for item in items
+                ]
 
     # -- reports
 

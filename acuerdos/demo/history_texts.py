@@ -36,11 +36,12 @@ class ThemeHistory:
 
 @dataclass(frozen=True)
 class Observation:
-    """A validator's observation when returning a report, and the document that answers it
-    (None: the answer only corrects the report)."""
+    """A validator's observation when returning a report, the document that answers it (None:
+    the answer only corrects the report) and the target kinds it fits (empty: any)."""
 
     text: str
     remedy: Document | None = None
+    kinds: tuple[str, ...] = ()
 
 
 GENERIC_DOCUMENTS: tuple[Document, ...] = (
@@ -354,12 +355,16 @@ INDICATOR_SENTENCES: tuple[str, ...] = (
     "El indicador «{name}» registró {value} {unit} con corte al {date}; la meta es {target}.",
 )
 MILESTONE_DONE_SENTENCES: tuple[str, ...] = (
-    "En el periodo se concluyó el hito «{milestone}»; van {done} de {total} hitos.",
-    "Se cumplió el hito «{milestone}» ({done} de {total}).",
+    "En el periodo se concluyó el hito «{milestone}»; suman {done} de {total} hitos cumplidos.",
+    "Se cumplió el hito «{milestone}» ({done} de {total} hitos).",
 )
 MILESTONE_PENDING_SENTENCES: tuple[str, ...] = (
-    "Continúan los trabajos del hito «{milestone}»; van {done} de {total} hitos.",
+    "Continúan los trabajos del hito «{milestone}»; suman {done} de {total} hitos cumplidos.",
     "No se concluyeron hitos en el periodo; el siguiente es «{milestone}».",
+)
+MILESTONE_FIRST_SENTENCES: tuple[str, ...] = (
+    "Continúan los trabajos del primer hito, «{milestone}».",
+    "Aún no se concluye ningún hito; el primero es «{milestone}».",
 )
 FINAL_SENTENCES: tuple[str, ...] = (
     "Con este reporte se da por cumplido el compromiso; se adjunta {deliverable}.",
@@ -368,7 +373,7 @@ FINAL_SENTENCES: tuple[str, ...] = (
 )
 OBSTACLE_SENTENCES: tuple[str, ...] = (
     "El avance se ha visto afectado por {obstacle}.",
-    "Persiste el retraso debido a {obstacle}.",
+    "Persiste el rezago a causa de {obstacle}.",
     "No se alcanzó lo programado por {obstacle}.",
 )
 ANSWER_OPENINGS: tuple[str, ...] = (
@@ -386,7 +391,18 @@ OBSERVATIONS: tuple[Observation, ...] = (
     ),
     Observation("La evidencia no corresponde al periodo reportado; adjunte la del mes."),
     Observation(
-        "El porcentaje reportado no coincide con el programa de trabajo; corrija el cálculo."
+        "El porcentaje reportado no coincide con el programa de trabajo; corrija el cálculo.",
+        kinds=("percent",),
+    ),
+    Observation(
+        "La cifra del indicador no coincide con el reporte del sistema institucional; "
+        "verifique el cálculo.",
+        kinds=("indicator",),
+    ),
+    Observation(
+        "El hito reportado como concluido no cuenta con evidencia de cierre.",
+        Document("evidencia_cierre_hito", "Evidencia de cierre del hito"),
+        kinds=("milestones",),
     ),
     Observation(
         "La minuta no está firmada por el titular; remita la versión firmada.",

@@ -346,11 +346,10 @@ def meeting_write(
             for agreement, ap in zip(agreements, chunk, strict=True)
             for cp in ap.commitments
         ]
-        histories = (
-            [commitment_history(context, ap, cp) for ap, cp, _ in triples]
-            if context is not None and history is not None
-            else []
-        )
+        histories = []
+        if context is not None and history is not None:
+            with history.counts.timed("plan"):
+                histories = [commitment_history(context, ap, cp) for ap, cp, _ in triples]
         if history is not None:
             for (_, _, commitment), planned in zip(triples, histories, strict=True):
                 history.cancel(commitment, planned)
