@@ -281,10 +281,10 @@ def test_it_restores_the_text_after_the_session_expired(browser, live_server, pe
     page.wait_for_url(re.compile(r"/accounts/login/"))
     expect(page.locator(".alert-info")).to_contain_text("Su sesión expiró")
     assert not ProgressReport.objects.exists()
-    _log_in(page, live_server, liaison.email)
+    # Logging in again leads straight back to the form…
+    _log_in(page, live_server, liaison.email, landing=f"/compromisos/{commitment.pk}/reportar/")
 
-    # Back on the form: the text is there again, and the page says so.
-    page.goto(form_url)
+    # …where the text is there again, and the page says so.
     notice = page.locator("[data-autosave-notice]")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("Se restauró el texto que estaba escribiendo")
