@@ -96,7 +96,7 @@ def commitments(user: Any, filters: AgreementFilters) -> QuerySet[Commitment]:
 
 
 # What a commitments export reads per row: plain values (no model instances, so that 100,000
-# rows cost one query per chunk and little memory), by name.
+# rows cost a few queries and little memory), by name.
 COMMITMENT_VALUES = (
     "pk",
     "agreement__folio",

@@ -1,7 +1,9 @@
 """What each export writes: its Spanish columns and a generator of rows over a scoped queryset.
 
-Rows are generated chunk by chunk (`queryset.iterator()`, 2,000 at a time, with the statuses of
-each chunk evaluated in one query), so that 100,000 commitments stream in bounded memory.
+Rows are plain values streamed from one query (`.values().iterator()`, 2,000 at a time), with
+what the row needs besides — statuses of the evaluation, co-responsible units, milestone
+counts — read once per list and kept by id, so that 100,000 commitments stream in a few
+seconds and bounded memory (`bench/imports.py`).
 Dates stay dates, figures stay numbers (percentages rounded half up to one decimal only here,
 PRODUCT.md §3.7), and a row whose commitment has a status is filled with its semáforo colour.
 """
