@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 as_of=as_of,
                 if_empty=options["if_empty"],
-                log=self.stdout.write,
+                log=self._progress,
             )
         except DemoSeedError as exc:
             raise CommandError(str(exc)) from exc
@@ -63,6 +63,12 @@ class Command(BaseCommand):
         )
         self.stdout.write(history_summary(result))
         self.stdout.write(logins_table())
+
+    def _progress(self, line: str) -> None:
+        """Show each meeting as it is written, also when the output goes to a pipe or a file
+        (a seed at --scale 100 takes a while)."""
+        self.stdout.write(line)
+        self.stdout.flush()
 
 
 def history_summary(result: SeedResult) -> str:
