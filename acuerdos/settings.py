@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "acuerdos.notifications",
     "acuerdos.progress",
     "acuerdos.evaluation",
+    "acuerdos.followup",
+    "acuerdos.reporting",
     "acuerdos.demo",
 ]
 

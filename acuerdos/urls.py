@@ -35,6 +35,8 @@ urlpatterns = [
     path("", include("acuerdos.progress.urls")),
     path("", include("acuerdos.notifications.urls")),
     path("", include("acuerdos.audit.urls")),
+    path("", include("acuerdos.followup.urls")),
+    path("", include("acuerdos.reporting.urls")),
     path("importar/", include("acuerdos.commitments.import_urls")),
     path("exportar/", include("acuerdos.exports.urls")),
     path("api/", include("acuerdos.api_urls")),

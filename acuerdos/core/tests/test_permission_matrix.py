@@ -8,8 +8,9 @@ class of bugs in systems like ours). Two rules keep it honest:
    which could not be classified);
 2. every row states the expected answer for every persona of `conftest.PERSONAS`.
 
-To add a route: add a `Route(...)` row below with the URL for the `world` fixture and the
-expected answer per persona (`expect(default, persona=override, …)`). Objects outside a
+To add a route: add a `Route(...)` row below (or, for an app's own routes, in
+`acuerdos/<app>/tests/matrix_rows.py`, whose `ROUTES` the matrix collects; see `matrix.py`)
+with the URL for the `world` fixture and the expected answer per persona (`expect(default, persona=override, …)`). Objects outside a
 persona's scope answer 404; a visible object with a forbidden action answers 403; anonymous
 visitors of a page are sent to the login page (`LOGIN`).
 """
@@ -17,74 +18,43 @@ visitors of a page are sent to the login page (`LOGIN`).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import acuerdos
+from acuerdos.core.tests.matrix import (  # noqa: F401  (the vocabulary of the rows)
+    API_EVERY_USER,
+    COORDINATOR_ONLY,
+    EVERY_USER,
+    FOREIGN,
+    LOGIN,
+    OWN,
+    PUBLIC,
+    READ_ALL,
+    REPORTERS,
+    SHARED,
+    VALIDATORS,
+    Expected,
+    Route,
+    api,
+    expect,
+    obj_url,
+    url_to,
+)
 from conftest import PERSONAS, World
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "login"
-"""Expected answer: a 302 to the login page (any other 302 is written as the int 302)."""
-
-Expected = dict[str, int | str]
-
-
-def expect(default: int | str, **overrides: int | str) -> Expected:
-    """The expected answer for every persona: `default`, except the ones named."""
-    unknown = set(overrides) - set(PERSONAS)
-    assert not unknown, f"unknown personas: {unknown}"
-    return {persona: overrides.get(persona, default) for persona in PERSONAS}
-
-
-# Reusable expectations ------------------------------------------------------------------------
-PUBLIC = expect(200)
-EVERY_USER = expect(200, anonymous=LOGIN)
-COORDINATOR_ONLY = expect(403, anonymous=LOGIN, coordinator=200)
-API_EVERY_USER = expect(200, anonymous=403)
-# The world's three agreements (and their commitments): see conftest.py.
-OWN = expect(200, anonymous=LOGIN, other_liaison=404)
-FOREIGN = expect(404, anonymous=LOGIN, other_liaison=200, coordinator=200, viewer=200)
-SHARED = expect(200, anonymous=LOGIN, validator=404)
-# Actions on the own commitment (Querétaro, validated by DPM).
-REPORTERS = expect(403, anonymous=LOGIN, liaison=200, head=200, other_liaison=404)
-VALIDATORS = expect(403, anonymous=LOGIN, validator=200, coordinator=200)
-READ_ALL = expect(403, anonymous=LOGIN, coordinator=200, viewer=200)
-
-
-def api(expected: Expected) -> Expected:
-    """The same scope rules through the API, where anonymous requests answer 403."""
-    return {p: 403 if p == "anonymous" else s for p, s in expected.items()}
-
-
-@dataclass(frozen=True)
-class Route:
-    """One row: a named route, how to build its URL for the world, what each persona gets."""
-
-    name: str
-    url: Callable[[World], str]
-    expected: Expected
-    label: str = ""
-    method: str = "get"
-    fixtures: tuple[str, ...] = ()
-
-    @property
-    def id(self) -> str:
-        return f"{self.name}[{self.label}]" if self.label else self.name
-
-
-def _url(name: str, *args: object) -> Callable[[World], str]:
-    return lambda world: reverse(name, args=args)
-
-
-def _obj_url(name: str, attribute: str, field: str = "pk") -> Callable[[World], str]:
-    return lambda world: reverse(name, args=[getattr(getattr(world, attribute), field)])
+_url = url_to
+_obj_url = obj_url
 
 
 def _foreign_meeting_url(world: World) -> str:
@@ -519,6 +489,18 @@ ROUTES: list[Route] = [
     Route("api-schema", _url("api-schema"), API_EVERY_USER),
     Route("api-docs", _url("api-docs"), API_EVERY_USER),
 ]
+
+
+def _app_rows() -> list[Route]:
+    """The rows each app keeps beside its own code: `acuerdos/<app>/tests/matrix_rows.py`."""
+    rows: list[Route] = []
+    for module_file in sorted(Path(acuerdos.__file__).parent.glob("*/tests/matrix_rows.py")):
+        app = module_file.parent.parent.name
+        rows += importlib.import_module(f"acuerdos.{app}.tests.matrix_rows").ROUTES
+    return rows
+
+
+ROUTES += _app_rows()
 
 
 # --- Fixtures some rows need -------------------------------------------------------------------

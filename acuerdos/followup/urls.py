@@ -1,0 +1,7 @@
+"""URLs of the followup app (namespace `followup`)."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+app_name = "followup"
+
+urlpatterns: list[URLPattern] = []
