@@ -70,3 +70,104 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutgoingStatus(models.TextChoices):
+    PENDING = "pending", _("Por enviar")
+    SENT = "sent", _("Enviado")
+    FAILED = "failed", _("Falló")
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail in the outbox: stored before it is sent, so that nothing is ever lost.
+
+    `pending` until a delivery succeeds (`sent`); a transient error (server down, timeout, 4xx)
+    keeps it pending with `next_attempt_at` pushed back, a permanent one (5xx: the address or the
+    sender is refused) or too many attempts marks it `failed` (listed for coordinators, who can
+    send it again). Every attempt is an `EmailAttempt` row. `claimed_until` is a short lease
+    so that two workers never send the same e-mail at the same time. `attachments` is a list of
+    `[file name, storage name in default_storage, mimetype]`.
+    """
+
+    to = models.EmailField(_("para"), max_length=254)
+    subject = models.CharField(_("asunto"), max_length=300)
+    body = models.TextField(_("texto"))
+    html = models.TextField(_("HTML"), blank=True)
+    attachments = models.JSONField(_("adjuntos"), default=list, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("destinatario"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outgoing_emails",
+    )
+    dedupe_key = models.CharField(
+        _("clave de unicidad"), max_length=200, null=True, blank=True, unique=True
+    )
+    status = models.CharField(
+        _("estado"),
+        max_length=10,
+        choices=OutgoingStatus.choices,
+        default=OutgoingStatus.PENDING,
+    )
+    attempts = models.PositiveIntegerField(_("intentos"), default=0)
+    last_error = models.TextField(_("último error"), blank=True)
+    created_at = models.DateTimeField(_("creado"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("próximo intento"), null=True, blank=True)
+    claimed_until = models.DateTimeField(_("en envío hasta"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("enviado"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("correo saliente")
+        verbose_name_plural = _("correos salientes")
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outgoing_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
+
+
+class EmailAttempt(models.Model):
+    """One try at handing an outgoing e-mail to the SMTP server, with its outcome."""
+
+    email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(_("fecha"), auto_now_add=True)
+    ok = models.BooleanField(_("entregado al servidor"))
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("intento de envío")
+        verbose_name_plural = _("intentos de envío")
+        ordering = ("at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.email_id} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class NotificationPreference(models.Model):
+    """What a person chose about notifications: whether to receive the daily e-mail digest.
+
+    No row means the default: e-mail on. In-app notifications are always kept.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email_enabled = models.BooleanField(
+        _("Recibir un resumen diario por correo"),
+        default=True,
+        help_text=_("Un solo correo al día con las notificaciones pendientes."),
+    )
+    updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("preferencia de notificación")
+        verbose_name_plural = _("preferencias de notificación")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'correo' if self.email_enabled else 'sin correo'}"

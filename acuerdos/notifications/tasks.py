@@ -1,0 +1,31 @@
+"""Jobs of the notifications app: send one outgoing e-mail, re-queue what is due, reminders and
+the daily digest. Jobs take ids and are idempotent: running one twice sends nothing twice."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from acuerdos.notifications import mail
+from acuerdos.notifications.models import OutgoingStatus
+
+
+@db_task(retries=3, retry_delay=30)
+def send_email(email_id: int) -> str:
+    """Send one outgoing e-mail; on a transient error, schedule the next try (backoff)."""
+    email = mail.email_send(email_id)
+    if email is None:
+        return "skipped"
+    if email.status == OutgoingStatus.PENDING and email.next_attempt_at is not None:
+        delay = mail.retry_delay(email.attempts).total_seconds()
+        send_email.schedule(args=(email_id,), delay=delay)
+    return str(email.status)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def requeue_due_emails() -> int:
+    """Every five minutes: re-queue pending e-mails whose try is due (a lost job loses nothing)."""
+    due = mail.emails_due()
+    for email_id in due:
+        send_email(email_id)
+    return len(due)
