@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -14,6 +15,7 @@ from acuerdos.evaluation.engine import evaluated_rows_sql
 from acuerdos.evaluation.models import CutOff, CutOffStatus
 from acuerdos.evaluation.rules import Thresholds
 from acuerdos.evaluation.settings import thresholds
+from acuerdos.evaluation.signals import cutoff_closed
 
 
 def cutoff_get_or_create(*, date: dt.date, actor: Any = None, source: str = "web") -> CutOff:
@@ -87,4 +89,5 @@ def cutoff_close(
         context={"snapshot_rows": frozen},
         source=source,
     )
+    transaction.on_commit(partial(cutoff_closed.send, sender=CutOff, cutoff_id=cutoff.pk))
     return cutoff, True
