@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from acuerdos.commitments import views
+from acuerdos.commitments import bulk_views, views
 
 app_name = "commitments"
 
 urlpatterns = [
     path("acuerdos/", views.agreement_list, name="agreement_list"),
     path("acuerdos/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("compromisos/", bulk_views.commitment_list, name="commitment_list"),
+    path("compromisos/masivo/", bulk_views.bulk_prepare, name="bulk_prepare"),
+    path("compromisos/masivo/aplicar/", bulk_views.bulk_apply, name="bulk_apply"),
     path("compromisos/mios/", views.my_commitments, name="my_commitments"),
     path("compromisos/<int:pk>/", views.commitment_detail, name="commitment_detail"),
     path("compromisos/<int:pk>/reprogramacion/", views.extension_request, name="extension_request"),
