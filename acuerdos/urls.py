@@ -20,6 +20,26 @@ admin.site.index_title = "Catálogos y usuarios"
 accounts = [
     path("login/", organization_views.LoginView.as_view(), name="login"),
     path("logout/", organization_views.LogoutView.as_view(), name="logout"),
+    path(
+        "contrasena/olvide/",
+        organization_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "contrasena/olvide/enviado/",
+        organization_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "contrasena/nueva/<uidb64>/<token>/",
+        organization_views.PasswordSetView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "invitacion/<uidb64>/<token>/",
+        organization_views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
 ]
 
 urlpatterns = [

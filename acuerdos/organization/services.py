@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from acuerdos.audit import services as audit
+from acuerdos.audit.models import AuditEvent
 from acuerdos.core.text import normalize
 from acuerdos.organization.models import (
     Membership,
@@ -227,3 +240,196 @@ def membership_grant(
             source=source,
         )
     return membership
+
+
+# --- People: invitations, memberships, deactivation, passwords ----------------------------------
+
+
+class PersonError(Exception):
+    """A people operation refused for a reason the coordinator should read (Spanish)."""
+
+
+def _site_url(base_url: str | None) -> str:
+    """The scheme and host the e-mailed links point to: the request's, else `SITE_URL`."""
+    url = base_url or str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000"))
+    return url.rstrip("/")
+
+
+def password_link(user: User, *, route: str, base_url: str | None = None) -> str:
+    """An absolute one-time link to choose a password (`route` is the invitation or the reset
+    page). Django's token generator signs the password hash and the last login, so the link stops
+    working once used, once a newer link replaced the hash, and after `PASSWORD_RESET_TIMEOUT`."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return _site_url(base_url) + reverse(route, kwargs={"uidb64": uid, "token": token})
+
+
+def _send(user: User, *, template: str, context: dict[str, Any]) -> None:
+    """One plain-text e-mail in Spanish to the user's work address."""
+    context = {"user": user, "timeout_days": invitation_days(), **context}
+    subject = render_to_string(f"organization/email/{template}_subject.txt", context)
+    body = render_to_string(f"organization/email/{template}.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+def invitation_days() -> int:
+    return max(1, round(int(settings.PASSWORD_RESET_TIMEOUT) / 86400))
+
+
+def _invitation_send(user: User, *, actor: Any, base_url: str | None, action: str) -> None:
+    # A fresh unusable hash makes every earlier invitation link stop working.
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    link = password_link(user, route="invitation_accept", base_url=base_url)
+    audit.record(actor=actor, action=action, target=user, context={"email": user.email})
+    _send(user, template="invitation", context={"link": link, "actor": actor})
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    email: str,
+    full_name: str,
+    unit: Unit,
+    role: str,
+    actor: Any,
+    base_url: str | None = None,
+) -> User:
+    """Give a person an account (no password yet) with their first membership, and e-mail them
+    an invitation with a one-time link to choose their password (the first login).
+
+    Audited as `user.created`, `membership.granted` and `user.invited`; the e-mail is sent last,
+    so a mail server that refuses it leaves no account behind."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise PersonError(_("Ya existe una cuenta con ese correo."))
+    user = user_create(
+        email=email, full_name=full_name, password=None, memberships=[(unit, role)], actor=actor
+    )
+    _invitation_send(user, actor=actor, base_url=base_url, action="user.invited")
+    return user
+
+
+@transaction.atomic
+def invitation_resend(*, user: User, actor: Any, base_url: str | None = None) -> User:
+    """Send the invitation again (the earlier link stops working). Only for an active person who
+    has never logged in: someone who already entered uses «¿Olvidó su contraseña?»."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise PersonError(_("La cuenta está desactivada; reactívela antes de invitar."))
+    if user.last_login is not None:
+        raise PersonError(
+            _("Esta persona ya ingresó; si olvidó su contraseña, puede restablecerla.")
+        )
+    _invitation_send(user, actor=actor, base_url=base_url, action="user.invitation_resent")
+    return user
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, actor: Any, source: str = "web") -> Membership:
+    """Take a role away: the membership stays (not vigente) so that the history of who did what
+    in that unit keeps its meaning. Audited as `membership.ended`."""
+    membership = Membership.objects.select_for_update().select_related("unit").get(pk=membership.pk)
+    if membership.is_active:
+        membership.is_active = False
+        membership.full_clean()
+        membership.save(update_fields=["is_active", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="membership.ended",
+            target=membership,
+            changes={"is_active": [True, False]},
+            context={"unit": membership.unit.code, "role": membership.role},
+            source=source,
+        )
+    return membership
+
+
+def _end_sessions(user: User) -> int:
+    """Delete the person's open sessions (database sessions are scanned: few are open)."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor: Any, reason: str = "") -> User:
+    """A person left: the account cannot log in any more, their open sessions end and every
+    membership ends. Nothing they did is deleted or re-attributed. Audited as
+    `user.deactivated` (and `membership.ended` per membership)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if getattr(actor, "pk", None) == user.pk:
+        raise PersonError(_("No puede desactivar su propia cuenta."))
+    if not user.is_active:
+        return user
+    for membership in Membership.objects.filter(user=user, is_active=True):
+        membership_end(membership=membership, actor=actor)
+    user.is_active = False
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["is_active"])
+    sessions = _end_sessions(user)
+    audit.record(
+        actor=actor,
+        action="user.deactivated",
+        target=user,
+        changes={"is_active": [True, False]},
+        context={"reason": reason.strip(), "sessions_ended": sessions},
+    )
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, actor: Any) -> User:
+    """Let a person who came back log in again; their roles are given again one by one.
+    Audited as `user.reactivated`."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        return user
+    user.is_active = True
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor, action="user.reactivated", target=user, changes={"is_active": [False, True]}
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str, via: str) -> User:
+    """The person chose a password from an invitation or reset link (`via`: `invitation` or
+    `reset`). The password itself is never audited. Audited as `user.password_set`."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=user, action="user.password_set", target=user, context={"via": via})
+    return user
+
+
+def _reset_recently_requested(user: User) -> int:
+    since = timezone.now() - dt.timedelta(hours=1)
+    return AuditEvent.objects.filter(
+        action="user.password_reset_requested",
+        target_type=user._meta.label_lower,
+        target_id=str(user.pk),
+        occurred_at__gte=since,
+    ).count()
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, base_url: str | None = None) -> bool:
+    """Someone asked to reset the password of `email`. An active account gets a one-time link
+    (at most `PASSWORD_RESET_PER_HOUR` e-mails an hour, default 3); an unknown or deactivated
+    address gets nothing. The caller answers the same in every case, so the page never tells
+    whether an account exists. Audited as `user.password_reset_requested`. Returns whether an
+    e-mail was sent (for tests and logs, never for the page)."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        return False
+    if _reset_recently_requested(user) >= getattr(settings, "PASSWORD_RESET_PER_HOUR", 3):
+        return False
+    link = password_link(user, route="password_reset_confirm", base_url=base_url)
+    audit.record(actor=user, action="user.password_reset_requested", target=user)
+    _send(user, template="password_reset", context={"link": link})
+    return True
