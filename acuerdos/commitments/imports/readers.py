@@ -10,20 +10,15 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
 from xml.etree.ElementTree import Element
+from xml.parsers.expat import ExpatError
 
 import defusedxml.ElementTree as SafeET
-import openpyxl
 from defusedxml import DefusedXmlException
-from openpyxl.utils.cell import range_boundaries
 
 from acuerdos.commitments.imports.files import (
     MAX_COLUMNS,
@@ -34,15 +29,12 @@ from acuerdos.commitments.imports.files import (
 )
 from acuerdos.commitments.imports.headers import best_score_any
 from acuerdos.commitments.imports.values import CellValue, is_blank
+from acuerdos.commitments.imports.xlsx import StopReading, open_workbook, read_sheet
 
 # Rows read beyond the data limit before giving up (title rows, blanks, totals).
 ROW_SLACK = 1_000
 # Rows that are only formatting (Excel keeps some down to the last row): stop after this many.
 MAX_BLANK_RUN = 2_000
-MAX_MERGE_XML_BYTES = 4 * 1024 * 1024
-
-if not openpyxl.DEFUSEDXML:  # pragma: no cover - a packaging mistake, not a runtime condition
-    raise RuntimeError("defusedxml must be installed: openpyxl parses XLSX with it")
 
 
 @dataclass
@@ -93,63 +85,6 @@ def _too_many_rows() -> FileRefused:
 # --- XLSX -------------------------------------------------------------------------------------
 
 
-def _cell_value(cell: Any) -> CellValue:
-    value = cell.value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number_format = getattr(cell, "number_format", "") or ""
-        if "%" in number_format:
-            # What the person sees in a percent-formatted cell is the value × 100.
-            return Decimal(repr(float(value))) * 100
-    if isinstance(value, dt.timedelta):
-        return None
-    if isinstance(value, str | int | float | dt.datetime | dt.date | dt.time | bool):
-        return value
-    return None if value is None else str(value)
-
-
-_MERGE_OPEN = re.compile(rb"<(?:\w+:)?mergeCells[\s>]")
-_MERGE_CLOSE = re.compile(rb"</(?:\w+:)?mergeCells>")
-_PREFIX = re.compile(rb"(</?)\w+:")
-
-
-def _merged_ranges(data: bytes, member: str) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a worksheet: `<mergeCells>` comes after the cell data, so the
-    member is scanned as bytes for that element and only that fragment is parsed (defusedxml)."""
-    fragment = b""
-    tail = b""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member) as stream:
-        while chunk := stream.read(1 << 20):
-            if not fragment:
-                buffer = tail + chunk
-                start = _MERGE_OPEN.search(buffer)
-                if start is None:
-                    tail = buffer[-64:]
-                    continue
-                fragment = buffer[start.start() :]
-            else:
-                fragment += chunk
-            if _MERGE_CLOSE.search(fragment) or len(fragment) > MAX_MERGE_XML_BYTES:
-                break
-    end = _MERGE_CLOSE.search(fragment)
-    if end is None:
-        return []
-    xml = _PREFIX.sub(rb"\1", fragment[: end.end()])
-    try:
-        root = SafeET.fromstring(xml, forbid_dtd=True)
-    except (SafeET.ParseError, DefusedXmlException):
-        return []
-    ranges = []
-    for element in root:
-        ref = element.get("ref", "")
-        try:
-            min_col, min_row, max_col, max_row = range_boundaries(ref)
-        except (ValueError, TypeError):
-            continue
-        if min_col and min_row and max_col and max_row:
-            ranges.append((min_col, min_row, max_col, max_row))
-    return ranges
-
-
 def _fill_merged(rows: list[Row], ranges: list[tuple[int, int, int, int]]) -> None:
     """A value merged over several rows applies to each of them (the top-left cell holds it)."""
     by_number = {row.number: row for row in rows}
@@ -170,56 +105,59 @@ def _fill_merged(rows: list[Row], ranges: list[tuple[int, int, int, int]]) -> No
                 row.cells[min_col - 1] = value
 
 
-def read_xlsx(file: ImportFile) -> list[Table]:
-    """Every worksheet, with cached values for formulas (`data_only=True`), in read-only mode."""
-    try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(file.data), read_only=True, data_only=True, keep_links=False
-        )
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise FileRefused(
-            "No se pudo leer el libro de Excel: está dañado o no es un .xlsx válido. "
-            "Ábralo y guárdelo de nuevo."
-        ) from exc
-    except DefusedXmlException as exc:
-        raise FileRefused(
+def _damaged(exc: Exception) -> FileRefused:
+    if isinstance(exc, DefusedXmlException):
+        return FileRefused(
             "El libro de Excel contiene construcciones XML no permitidas y se rechazó."
-        ) from exc
+        )
+    return FileRefused(
+        "No se pudo leer el libro de Excel: está dañado o no es un .xlsx válido. "
+        "Ábralo y guárdelo de nuevo."
+    )
+
+
+class _SheetRows:
+    """Keeps the rows of a sheet that hold data, as their cells arrive from the parser."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self.last = 0
+
+    def __call__(self, number: int, cells: list[CellValue]) -> None:
+        while cells and is_blank(cells[-1]):
+            cells.pop()
+        if number - self.last - (1 if cells else 0) > MAX_BLANK_RUN:
+            raise StopReading  # only formatting below (Excel keeps some rows down to the last)
+        if not cells:
+            return
+        self.last = number
+        self.rows.append(Row(number=number, cells=cells))
+        if len(self.rows) > MAX_ROWS + ROW_SLACK:
+            raise _too_many_rows()
+
+
+def read_xlsx(file: ImportFile) -> list[Table]:
+    """Every visible worksheet, with cached values for formulas (see `imports.xlsx`: one
+    streaming pass of expat over each sheet's XML, guarded as defusedxml guards it)."""
+    try:
+        archive, book = open_workbook(file.data)
+    except (zipfile.BadZipFile, KeyError, ValueError, IndexError, OSError, ExpatError) as exc:
+        raise _damaged(exc) from exc  # DefusedXmlException is a ValueError
     tables: list[Table] = []
     try:
-        for sheet in workbook.worksheets:
-            if getattr(sheet, "sheet_state", "visible") != "visible":
+        for title, member in book.sheets:
+            table = Table(name=title, label=f"Hoja «{title}»")
+            collect = _SheetRows(table.rows)
+            if member not in archive.NameToInfo:
                 continue
-            table = Table(name=sheet.title, label=f"Hoja «{sheet.title}»")
-            sheet.reset_dimensions()
-            blank_run = 0
-            # Rows come as wide as their last cell; only the first MAX_COLUMNS are read.
-            for number, cells in enumerate(sheet.iter_rows(), start=1):
-                values = [
-                    None if cell.value is None else _cell_value(cell)
-                    for cell in cells[:MAX_COLUMNS]
-                ]
-                while values and is_blank(values[-1]):
-                    values.pop()
-                if not values:
-                    blank_run += 1
-                    if blank_run > MAX_BLANK_RUN:
-                        break
-                    continue
-                blank_run = 0
-                table.rows.append(Row(number=number, cells=values))
-                if len(table.rows) > MAX_ROWS + ROW_SLACK:
-                    raise _too_many_rows()
-            member = getattr(sheet, "_worksheet_path", None)
-            if member and table.rows:
-                _fill_merged(table.rows, _merged_ranges(file.data, member))
+            merges = read_sheet(book, member, max_columns=MAX_COLUMNS, on_row=collect)
+            if merges and table.rows:
+                _fill_merged(table.rows, merges)
             tables.append(table)
-    except (SafeET.ParseError, DefusedXmlException) as exc:
-        raise FileRefused(
-            "No se pudo leer el libro de Excel: su contenido XML está dañado o no es seguro."
-        ) from exc
+    except (zipfile.BadZipFile, KeyError, ValueError, IndexError, OSError, ExpatError) as exc:
+        raise _damaged(exc) from exc  # DefusedXmlException is a ValueError
     finally:
-        workbook.close()
+        archive.close()
     return tables
 
 

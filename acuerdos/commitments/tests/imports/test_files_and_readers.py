@@ -40,13 +40,15 @@ def _declare_size(data: bytes, member: str, size: int) -> bytes:
 
 @pytest.fixture
 def no_xml_parsing(monkeypatch):
-    """Fail the test if openpyxl is ever asked to open the workbook."""
+    """Fail the test if any XML of the package is ever parsed (the XLSX reader's expat
+    parser, or openpyxl)."""
     import openpyxl
 
     def refuse(*args, **kwargs):
         raise AssertionError("the workbook was opened")
 
     monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr("acuerdos.commitments.imports.xlsx.safe_parser", refuse)
 
 
 def test_it_refuses_a_real_zip_bomb_quickly_without_parsing_it(no_xml_parsing):
