@@ -128,7 +128,7 @@ def _database_url() -> str:
 
 
 def _redis_env(smtp_port: int, *, periodic: bool) -> dict[str, str]:
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "acuerdos.notifications.tests.worker_settings",
         "DATABASE_URL": _database_url(),
@@ -137,7 +137,6 @@ def _redis_env(smtp_port: int, *, periodic: bool) -> dict[str, str]:
         "HUEY_PERIODIC": "true" if periodic else "false",
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
     }
-    return env
 
 
 @contextmanager
@@ -241,8 +240,9 @@ def test_it_sends_each_email_once_and_runs_each_periodic_slot_once_with_two_cons
 
         _wait(both_scheduled, 75, "los dos programadores no encolaron el latido", logs)
         _wait(
-            lambda: ScheduleSlot.objects.filter(task_name=HEARTBEAT_TASK, duplicates__gt=0)
-            .exists(),
+            lambda: ScheduleSlot.objects.filter(
+                task_name=HEARTBEAT_TASK, duplicates__gt=0
+            ).exists(),
             20,
             "el segundo latido del mismo minuto no se detectó",
             logs,
