@@ -142,7 +142,7 @@ def _detail(
     ]
     context = {
         "person": person,
-        "memberships": list(person.memberships.all()),
+        "person_memberships": list(person.memberships.all()),
         "membership_form": membership_form or MembershipForm(prefix="m"),
         "deactivate_form": deactivate_form or DeactivateForm(prefix="d"),
         "history": history,
