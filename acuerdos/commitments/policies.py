@@ -50,3 +50,8 @@ def can_comment(user: Any, *, responsible_unit_id: int, validating_area_id: int)
         or validating_area_id in scope.validator_area_ids
         or bool(scope.unit_ids)
     )
+
+
+def can_manage_agreements(user: Any) -> bool:
+    """Only the central coordination creates and edits agreements and their commitments."""
+    return _scope(user).is_coordinator

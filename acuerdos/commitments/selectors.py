@@ -249,3 +249,64 @@ def dashboard_summary(user: Any, today: dt.date) -> DashboardSummary:
         own_due_soon=own_due,
         next_due=next_due,
     )
+
+
+def folio_taken(folio: str, *, exclude_pk: int | None = None) -> bool:
+    """Whether another agreement already holds this folio (folios are unique system-wide)."""
+    queryset = Agreement.objects.filter(folio__iexact=folio.strip())
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.exists()
+
+
+def responsible_units() -> QuerySet[Unit]:
+    """The catalog of units that sign commitments, as the pickers list them."""
+    return (
+        Unit.objects.responsible()
+        .filter(is_active=True)
+        .select_related("region")
+        .order_by("kind", "short_name")
+    )
+
+
+def region_units(region_id: int, kind: str) -> list[Unit]:
+    """The active units of one kind (OOAD, UMAE) in a region: the pickers' shortcuts."""
+    return list(
+        Unit.objects.filter(region_id=region_id, kind=kind, is_active=True).order_by("short_name")
+    )
+
+
+def meetings_for_agreements(user: Any) -> QuerySet[Meeting]:
+    """The meetings a coordinator may register an agreement in, newest first."""
+    return Meeting.objects.visible_to(user).select_related("region").order_by("-start_date", "code")
+
+
+@dataclass
+class CommitmentEditState:
+    """What the commitment form needs to know besides the commitment itself."""
+
+    milestones: list[Milestone]
+    co_responsible_ids: list[int]
+    has_reports: bool
+    has_validated_progress: bool
+    reported_milestone_ids: frozenset[int]
+
+
+def commitment_edit_state(commitment: Commitment) -> CommitmentEditState:
+    """Milestones, co-responsible units and whether progress was reported or validated.
+
+    Reads the reports through the reverse relation (`reports`, defined by `progress`) without
+    importing that app: a presentation read, never a write.
+    """
+    reports = commitment.reports.all()
+    reported = Milestone.objects.filter(
+        commitment=commitment,
+        pk__in=reports.values("milestones_done"),
+    ).values_list("pk", flat=True)
+    return CommitmentEditState(
+        milestones=list(commitment.milestones.order_by("order", "due_date")),
+        co_responsible_ids=list(commitment.co_responsible_units.values_list("pk", flat=True)),
+        has_reports=reports.exists(),
+        has_validated_progress=reports.filter(state="validated").exists(),
+        reported_milestone_ids=frozenset(reported),
+    )

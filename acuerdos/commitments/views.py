@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,20 +28,31 @@ from acuerdos.commitments import selectors
 from acuerdos.commitments import services as commitment_services
 from acuerdos.commitments.forms import (
     APPROVE,
+    AgreementCreateForm,
+    AgreementEditForm,
     AgreementFilterForm,
     CancelForm,
+    CommitmentAddForm,
+    CommitmentEditForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
+    MeetingPickForm,
 )
 from acuerdos.commitments.models import Commitment, ExtensionStatus
 from acuerdos.commitments.permissions import access_agreement, access_commitment
-from acuerdos.commitments.policies import can_cancel, can_decide_extension, can_report
+from acuerdos.commitments.policies import (
+    can_cancel,
+    can_decide_extension,
+    can_manage_agreements,
+    can_report,
+)
 from acuerdos.core.dates import today
 from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.core.htmx import render_page_or_partial
 from acuerdos.core.pagination import paginate
 from acuerdos.notifications import selectors as notification_selectors
 from acuerdos.notifications.services import mark_read
+from acuerdos.organization.models import Theme
 from acuerdos.organization.scope import scope_for
 from acuerdos.progress import selectors as progress_selectors
 from acuerdos.progress.forms import CommentForm
@@ -264,5 +275,287 @@ def commitment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "commitments/commitment_cancel.html",
         {"commitment": commitment, "form": form, "conflict": conflict},
+        status=status,
+    )
+
+
+# --- Creating and editing agreements and commitments (coordinators) ---------------------------
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not can_manage_agreements(request.user):
+        raise PermissionDenied(_("Solo la Coordinación central registra y modifica acuerdos."))
+
+
+def _meeting_from_query(request: HttpRequest) -> tuple[MeetingPickForm, Any]:
+    """The meeting named by `?reunion=<pk>` (validated against the meetings the user sees)."""
+    pick = MeetingPickForm(request.GET if "reunion" in request.GET else None, user=request.user)
+    meeting = pick.cleaned_data["reunion"] if pick.is_bound and pick.is_valid() else None
+    return pick, meeting
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    """Nuevo acuerdo: first the meeting (`?reunion=<pk>`, which the meeting page links to), then
+    the agreement with its folio proposed in the meeting's series and one commitment per
+    responsible unit, all with the same dates and target."""
+    _require_manager(request)
+    pick, meeting = _meeting_from_query(request)
+    if meeting is None:
+        return render(
+            request,
+            "commitments/agreement_new_meeting.html",
+            {"pick": pick},
+            status=400 if pick.is_bound else 200,
+        )
+    status = 200
+    if request.method == "POST":
+        form = AgreementCreateForm(request.POST, meeting=meeting)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                agreement = commitment_services.agreement_create(
+                    meeting=meeting,
+                    folio=data["folio"],
+                    text=data["text"],
+                    deliverable=data["deliverable"],
+                    theme=data["theme"],
+                    validating_area=form.area(),
+                    priority=data["priority"],
+                    commitments=[form.spec_for(unit) for unit in data["units"]],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                count = len(data["units"])
+                messages.success(
+                    request,
+                    _("Se registró el acuerdo %(folio)s con %(n)s compromiso(s).")
+                    % {"folio": agreement.folio, "n": count},
+                )
+                return redirect(agreement.get_absolute_url())
+        status = 400
+    else:
+        form = AgreementCreateForm(
+            meeting=meeting, initial={"folio": commitment_services.folio_next(meeting)}
+        )
+    return render(
+        request,
+        "commitments/agreement_form.html",
+        {"form": form, "meeting": meeting, "creating": True},
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def agreement_folio_check(request: HttpRequest) -> HttpResponse:
+    """htmx, as the folio is typed: is it free? (`?folio=…&acuerdo=<pk being edited>`)."""
+    _require_manager(request)
+    folio = request.GET.get("folio", "").strip()[:40]
+    exclude = request.GET.get("acuerdo", "")
+    taken = bool(folio) and selectors.folio_taken(
+        folio, exclude_pk=int(exclude) if exclude.isdigit() else None
+    )
+    return render(request, "commitments/_folio_check.html", {"folio": folio, "taken": taken})
+
+
+@require_GET
+@login_required
+def agreement_theme_area(request: HttpRequest) -> HttpResponse:
+    """htmx, when the theme changes: the validating-area field set to the theme's lead area."""
+    _require_manager(request)
+    form = AgreementEditForm(initial={})
+    theme_id = request.GET.get("theme", "")
+    theme = (
+        Theme.objects.filter(is_active=True, pk=int(theme_id)).first()
+        if theme_id.isdigit()
+        else None
+    )
+    if theme is not None:
+        form.initial["validating_area"] = theme.lead_area_id
+    return render(request, "commitments/_area_field.html", {"form": form, "theme": theme})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Editar acuerdo: folio, text, deliverable, theme, area and priority (version-checked)."""
+    agreement = access_agreement(request.user, pk, for_write=True)
+    conflict, status = "", 200
+    if request.method == "POST":
+        form = AgreementEditForm(request.POST, agreement_pk=agreement.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                commitment_services.agreement_update(
+                    agreement=agreement,
+                    actor=request.user,
+                    expected_version=data["expected_version"],
+                    folio=data["folio"],
+                    text=data["text"],
+                    deliverable=data["deliverable"],
+                    theme=data["theme"],
+                    validating_area=form.area(),
+                    priority=data["priority"],
+                )
+            except ConflictError as error:
+                conflict, status = error.message, 409
+                agreement.refresh_from_db()
+                # What was typed stays; the new version lets a deliberate retry through.
+                form = AgreementEditForm(
+                    {**request.POST.dict(), "expected_version": agreement.version},
+                    agreement_pk=agreement.pk,
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+                status = 400
+            else:
+                messages.success(request, _("Se guardaron los cambios del acuerdo."))
+                return redirect(agreement.get_absolute_url())
+        else:
+            status = 400
+    else:
+        form = AgreementEditForm(
+            agreement_pk=agreement.pk,
+            initial={
+                "folio": agreement.folio,
+                "text": agreement.text,
+                "deliverable": agreement.deliverable,
+                "theme": agreement.theme_id,
+                "validating_area": agreement.validating_area_id,
+                "priority": agreement.priority,
+                "expected_version": agreement.version,
+            },
+        )
+    return render(
+        request,
+        "commitments/agreement_form.html",
+        {"form": form, "meeting": agreement.meeting, "agreement": agreement, "conflict": conflict},
+        status=status,
+    )
+
+
+def _commitment_initial(commitment: Commitment, co_ids: list[int]) -> dict[str, Any]:
+    return {
+        "start_date": commitment.start_date,
+        "due_date": commitment.due_date,
+        "weight": commitment.weight.normalize(),
+        "target_kind": commitment.target_kind,
+        "indicator_name": commitment.indicator_name,
+        "unit_of_measure": commitment.unit_of_measure,
+        "baseline": commitment.baseline.normalize() if commitment.baseline is not None else None,
+        "target_value": (
+            commitment.target_value.normalize() if commitment.target_value is not None else None
+        ),
+        "co_responsible_units": co_ids,
+        "expected_version": commitment.version,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Editar compromiso: dates, weight, target, co-responsible units and milestones, with a
+    required reason once progress was validated; reports and extensions are kept."""
+    commitment = access_commitment(request.user, pk)
+    _require_manager(request)
+    if commitment.is_cancelled:
+        messages.info(request, _("Este compromiso está cancelado: ya no se modifica."))
+        return redirect(commitment.get_absolute_url())
+    state = selectors.commitment_edit_state(commitment)
+    conflict, status = "", 200
+    options: dict[str, Any] = {
+        "commitment": commitment,
+        "reason_required": state.has_validated_progress,
+        "reported_milestone_ids": state.reported_milestone_ids,
+        "kind_locked": state.has_reports,
+    }
+    if request.method == "POST":
+        form = CommitmentEditForm(request.POST, **options)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                commitment_services.commitment_update(
+                    commitment=commitment,
+                    actor=request.user,
+                    expected_version=data["expected_version"],
+                    spec=form.spec_for(commitment.responsible_unit),
+                    reason=data["reason"],
+                )
+            except commitment_services.ReasonRequired as error:
+                form.add_error("reason", error.message)
+                status = 400
+            except ConflictError as error:
+                conflict, status = error.message, 409
+                commitment.refresh_from_db()
+                post = request.POST.copy()
+                post["expected_version"] = str(commitment.version)
+                form = CommitmentEditForm(post, **options)
+            except (DomainError, ValidationError) as error:
+                text = error.message if isinstance(error, DomainError) else error.messages
+                for message in [text] if isinstance(text, str) else text:
+                    form.add_error(None, message)
+                status = 400
+            else:
+                messages.success(request, _("Se guardaron los cambios del compromiso."))
+                return redirect(commitment.get_absolute_url())
+        else:
+            status = 400
+    else:
+        form = CommitmentEditForm(
+            initial=_commitment_initial(commitment, state.co_responsible_ids),
+            milestones=state.milestones,
+            **options,
+        )
+    return render(
+        request,
+        "commitments/commitment_form.html",
+        {
+            "form": form,
+            "commitment": commitment,
+            "agreement": commitment.agreement,
+            "state": state,
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Agregar compromiso: another responsible unit for an existing agreement."""
+    agreement = access_agreement(request.user, pk, for_write=True)
+    status = 200
+    if request.method == "POST":
+        form = CommitmentAddForm(request.POST, agreement=agreement)
+        if form.is_valid():
+            unit = form.cleaned_data["responsible_unit"]
+            try:
+                commitment = commitment_services.commitment_add(
+                    agreement=agreement, actor=request.user, spec=form.spec_for(unit)
+                )
+            except (DomainError, ValidationError) as error:
+                text = error.message if isinstance(error, DomainError) else error.messages
+                for message in [text] if isinstance(text, str) else text:
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _("Se agregó el compromiso de %(unit)s.") % {"unit": unit.short_name},
+                )
+                return redirect(commitment.get_absolute_url())
+        status = 400
+    else:
+        form = CommitmentAddForm(agreement=agreement)
+    return render(
+        request,
+        "commitments/commitment_form.html",
+        {"form": form, "agreement": agreement, "adding": True},
         status=status,
     )

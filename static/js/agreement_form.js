@@ -1,0 +1,144 @@
+/*
+ * Acuerdos · the agreement and commitment forms (served from 'self': the CSP forbids inline code).
+ *
+ * Progressive: without JavaScript every section is shown, blank milestone rows are offered and
+ * the region shortcuts are plain checkboxes read by the server. With it, only the chosen target
+ * kind is shown, milestone rows are added and removed, the unit lists are searchable, and a
+ * region shortcut ticks (and locks) the units it stands for.
+ */
+(function () {
+  "use strict";
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function number(text) {
+    var value = parseFloat(String(text).replace(",", "."));
+    return isFinite(value) && value > 0 ? value : 0;
+  }
+
+  function setupTargetKind(form) {
+    var radios = form.querySelectorAll("input[name='target_kind']");
+    var panels = form.querySelectorAll("[data-target-panel]");
+    if (!radios.length) return;
+    function show() {
+      var chosen = form.querySelector("input[name='target_kind']:checked");
+      var kind = chosen ? chosen.value : "percent";
+      panels.forEach(function (panel) {
+        panel.hidden = panel.getAttribute("data-target-panel") !== kind;
+      });
+    }
+    radios.forEach(function (radio) { radio.addEventListener("change", show); });
+    show();
+  }
+
+  function setupMilestones(form) {
+    var box = form.querySelector("[data-milestones]");
+    if (!box) return;
+    var list = box.querySelector("[data-milestone-rows]");
+    var template = box.querySelector("[data-milestone-template]");
+    var add = box.querySelector("[data-milestone-add]");
+    var total = box.querySelector("[data-milestone-total]");
+    var counter = list.children.length;
+
+    function refresh() {
+      var rows = list.querySelectorAll("[data-milestone-row]");
+      var sum = 0;
+      rows.forEach(function (row) { sum += number(row.querySelector("input[name='m-weight']").value); });
+      rows.forEach(function (row, index) {
+        row.querySelector("[data-row-number]").textContent = String(index + 1);
+        var weight = number(row.querySelector("input[name='m-weight']").value);
+        var named = row.querySelector("input[name='m-name']").value.trim() !== "";
+        row.querySelector("[data-share]").textContent = sum && named ? "(" + Math.round((weight / sum) * 1000) / 10 + " %)" : "";
+        var remove = row.querySelector("[data-milestone-remove]");
+        remove.hidden = false;
+        remove.disabled = rows.length === 1;
+      });
+      total.textContent = total.getAttribute("data-label") + " " + (Math.round(sum * 100) / 100);
+    }
+
+    function addRow() {
+      counter += 1;
+      var html = template.innerHTML.replace(/__n__/g, "n" + counter);
+      list.insertAdjacentHTML("beforeend", html);
+      var row = list.lastElementChild;
+      refresh();
+      row.querySelector("input[name='m-name']").focus();
+    }
+
+    total.setAttribute("data-label", total.textContent.replace(/[\d.,\s]+$/, ""));
+    add.hidden = false;
+    add.addEventListener("click", addRow);
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-milestone-remove]");
+      if (!button) return;
+      var row = button.closest("[data-milestone-row]");
+      var next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      refresh();
+      if (next) next.querySelector("input[name='m-name']").focus(); else add.focus();
+    });
+    list.addEventListener("input", refresh);
+    refresh();
+  }
+
+  function setupPicker(picker) {
+    var filter = picker.querySelector("[data-unit-filter]");
+    var options = picker.querySelectorAll("[data-unit-option]");
+    var none = picker.querySelector("[data-unit-none]");
+    var count = picker.querySelector("[data-unit-count]");
+
+    function counted() {
+      var checked = picker.querySelectorAll("[data-unit-option] input:checked").length;
+      count.textContent = checked === 1 ? "1 unidad elegida." : checked + " unidades elegidas.";
+    }
+    filter.hidden = false;
+    filter.addEventListener("input", function () {
+      var term = fold(filter.value.trim());
+      var shown = 0;
+      options.forEach(function (option) {
+        var match = !term || fold(option.textContent).indexOf(term) !== -1;
+        option.hidden = !match;
+        if (match) shown += 1;
+      });
+      none.hidden = shown !== 0;
+    });
+    filter.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault();  // Enter filters; it never submits
+    });
+    picker.addEventListener("change", counted);
+    counted();
+  }
+
+  function setupShortcuts(form) {
+    var holder = form.querySelector("[data-region-id]");
+    if (!holder) return;
+    var region = holder.getAttribute("data-region-id");
+    [["all_region_ooad", "ooad"], ["all_region_umae", "umae"]].forEach(function (pair) {
+      var box = form.querySelector("input[name='" + pair[0] + "']");
+      if (!box) return;
+      var selector = "[data-unit-option][data-kind='" + pair[1] + "'][data-region='" + region + "'] input";
+      function apply(initial) {
+        holder.querySelectorAll(selector).forEach(function (input) {
+          if (box.checked) {
+            input.checked = true;
+          } else if (!initial) {
+            input.checked = false;
+          }
+          input.disabled = box.checked;  // the shortcut stands for them on the server
+        });
+        holder.querySelector("[data-unit-picker]").dispatchEvent(new Event("change"));
+      }
+      box.addEventListener("change", function () { apply(false); });
+      apply(true);
+    });
+  }
+
+  document.querySelectorAll("[data-agreement-form]").forEach(function (form) {
+    setupTargetKind(form);
+    setupMilestones(form);
+    form.querySelectorAll("[data-unit-picker]").forEach(setupPicker);
+    setupShortcuts(form);
+  });
+})();
