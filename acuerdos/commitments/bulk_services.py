@@ -32,6 +32,7 @@ from acuerdos.commitments.models import Agreement, Commitment, ExtensionRequest,
 from acuerdos.commitments.services import commitment_cancel
 from acuerdos.core.dates import today
 from acuerdos.core.errors import ConflictError, DomainError
+from acuerdos.notifications.services import notify, unit_people
 from acuerdos.organization.models import NORMATIVE_KINDS, RESPONSIBLE_KINDS, Unit
 from acuerdos.organization.scope import scope_for
 
@@ -382,6 +383,7 @@ def commitments_bulk_apply(
     if params.action == AREA:
         return _apply_area(plan, actor, reason)
     events: list[AuditEvent] = []
+    notices: list[_Notice] = []
     for row in changing:
         c = row.commitment
         if params.action == REASSIGN:
@@ -402,13 +404,47 @@ def commitments_bulk_apply(
                     label=f"{c.agreement.folio} · {params.unit.short_name}",
                 )
             )
+            title = f"Se asignó a {params.unit.short_name} el compromiso {c.agreement.folio}"
+            notices.append(_Notice(params.unit.pk, c, "commitment.reassigned", title, reason))
+            title = f"El compromiso {c.agreement.folio} pasó a {params.unit.short_name}"
+            notices.append(_Notice(before_unit.pk, c, "commitment.reassigned", title, reason))
         else:
             assert params.due_date is not None
             events.append(_change_due_date(row, params.due_date, reason, actor))
+            title = f"Nueva fecha compromiso de {c.agreement.folio}: {_fmt(params.due_date)}"
+            kind = "commitment.extended" if row.as_extension else "commitment.due_date_changed"
+            notices.append(_Notice(c.responsible_unit_id, c, kind, title, reason))
     audit.record_many(events)
+    _send(notices, actor)
     return BulkResult(
         changed=len(changing), unchanged=len(plan.unchanged), extensions=plan.extensions
     )
+
+
+@dataclass(frozen=True)
+class _Notice:
+    unit_id: int
+    commitment: Commitment
+    kind: str
+    title: str
+    body: str
+
+
+def _send(notices: Sequence[_Notice], actor: Any) -> None:
+    """Tell the units' heads and liaisons, in the same transaction (people read once per unit)."""
+    people: dict[int, list[Any]] = {}
+    for notice in notices:
+        if notice.unit_id not in people:
+            people[notice.unit_id] = list(unit_people(notice.unit_id))
+        notify(
+            recipients=people[notice.unit_id],
+            kind=notice.kind,
+            title=notice.title,
+            body=notice.body,
+            url=notice.commitment.get_absolute_url(),
+            commitment_id=notice.commitment.pk,
+            exclude=actor,
+        )
 
 
 def _change_due_date(row: PlannedRow, new_date: dt.date, reason: str, actor: Any) -> AuditEvent:

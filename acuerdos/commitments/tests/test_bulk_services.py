@@ -281,3 +281,26 @@ def test_it_refuses_everyone_but_the_coordination(world, persona, action):
         commitments_bulk_apply(items=items, params=params, actor=world.users[persona])
     world.own_commitment.refresh_from_db()
     assert world.own_commitment.version == 1
+
+
+def test_it_tells_both_units_of_a_reassignment_and_the_unit_of_a_new_date(world):
+    from acuerdos.notifications.models import Notification
+
+    coordinator = world.users["coordinator"]
+    commitments_bulk_apply(
+        items=_items(world.own_commitment),
+        params=BulkParams(
+            action=REASSIGN, reason="Cambio de sede", unit=Unit.objects.get(code="OOAD-SLP")
+        ),
+        actor=coordinator,
+    )
+    notified = Notification.objects.filter(kind="commitment.reassigned")
+    assert {n.recipient.email for n in notified} == {"liaison@imss.gob.mx", "head@imss.gob.mx"}
+    commitments_bulk_apply(
+        items=_items(world.foreign_commitment),
+        params=BulkParams(action=DUE_DATE, reason="x", due_date=dt.date(2026, 12, 1)),
+        actor=coordinator,
+    )
+    (notice,) = Notification.objects.filter(kind="commitment.due_date_changed")
+    assert notice.recipient == world.users["other_liaison"]
+    assert notice.commitment_id == world.foreign_commitment.pk
