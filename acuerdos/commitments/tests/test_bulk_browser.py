@@ -54,5 +54,16 @@ def test_it_changes_two_due_dates_from_the_list(browser, live_server, world, wid
     page.get_by_text("Se cambiaron 2 compromisos.").wait_for()
     fits("4-resultado")
     assert Commitment.objects.filter(due_date=dt.date(2026, 12, 15)).count() == 2
+
+    # The validating area: the screen says that whole agreements change.
+    page.get_by_label(f"Elegir {world.own.folio}").check()
+    page.get_by_label("Acción para los compromisos elegidos").select_option("area")
+    page.get_by_role("button", name="Continuar").click()
+    page.get_by_text("aunque no los haya elegido").wait_for()
+    page.get_by_label("Nueva área normativa que valida").select_option(str(world.unit("DA").pk))
+    page.get_by_label("Motivo").fill("El entregable corresponde a Administración")
+    page.get_by_role("button", name="Revisar los cambios").click()
+    page.get_by_role("button", name="Aplicar a 1 acuerdo").wait_for()
+    fits("5-area-revision")
     assert errors == []
     context.close()

@@ -226,3 +226,17 @@ def test_it_refuses_bulk_actions_to_everyone_but_the_coordination(world, clients
     }
     assert client.post(APPLY, data).status_code == 403
     assert not Commitment.objects.filter(cancelled_on__isnull=False).exists()
+
+
+def test_it_answers_htmx_with_the_results_and_the_bulk_form_only(world, clients):
+    CommitmentFactory(
+        agreement=world.own,
+        responsible_unit=Unit.objects.get(code="OOAD-GTO"),
+        start_date=dt.date(2026, 7, 1),
+    )
+    response = clients["coordinator"].get(LIST, {"q": "TST"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'name="ids"' in html
+    assert 'name="filters" value="q=TST"' in html
+    assert "Aún no inicia" in html
