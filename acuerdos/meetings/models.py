@@ -39,19 +39,27 @@ class MeetingKind(models.TextChoices):
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def visible_to(self, user: Any) -> MeetingQuerySet:
         """Meetings the user may see: all for coordinators and viewers; otherwise those in which
-        one of their units took part or that hold an agreement they can see."""
+        one of their units took part, that hold an agreement they can see, or that reviewed one
+        (follow-up meetings)."""
         scope = scope_for(user)
         if not scope.authenticated:
             return self.none()
         if scope.sees_everything:
             return self.all()
         from acuerdos.commitments.models import Agreement
+        from acuerdos.followup.models import ReviewDecision
 
-        visible_agreements = Agreement.objects.visible_to(user).filter(meeting=OuterRef("pk"))
+        visible = Agreement.objects.visible_to(user)
+        visible_agreements = visible.filter(meeting=OuterRef("pk"))
+        # A follow-up meeting that reviewed one of the user's agreements: the agreement page
+        # links to it ("Revisado en <reunión>").
+        reviewed = ReviewDecision.objects.filter(meeting=OuterRef("pk"), agreement__in=visible)
         participant = Meeting.participants.through.objects.filter(
             meeting_id=OuterRef("pk"), unit_id__in=scope.unit_ids
         )
-        return self.filter(Q(Exists(participant)) | Q(Exists(visible_agreements)))
+        return self.filter(
+            Q(Exists(participant)) | Q(Exists(visible_agreements)) | Q(Exists(reviewed))
+        )
 
 
 class Meeting(TimeStampedModel):

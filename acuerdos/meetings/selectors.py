@@ -10,14 +10,18 @@ many meetings or units there are.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from acuerdos.commitments.models import Agreement, Commitment
-from acuerdos.meetings.models import Meeting
+from acuerdos.meetings.models import Meeting, Round
 from acuerdos.organization.models import Unit, UnitKind
+
+if TYPE_CHECKING:
+    from acuerdos.evaluation.rules import GroupFigures
+    from acuerdos.evaluation.selectors import Basis, GroupRow
 
 
 def _count(queryset: QuerySet[Any], outer: str) -> Coalesce:
@@ -121,3 +125,61 @@ def meeting_detail(user: Any, meeting: Meeting) -> MeetingDetail:
         agreement_count=Agreement.objects.visible_to(user).filter(meeting=meeting).count(),
         commitment_count=visible.count(),
     )
+
+
+@dataclass
+class AgreementRow:
+    """An agreement of the meeting with its semáforo today (None before any commitment starts)."""
+
+    agreement: Agreement
+    figures: GroupFigures | None
+
+
+@dataclass
+class MeetingEvaluation:
+    """The meeting's semáforo today: overall, per responsible unit and per agreement, from the
+    evaluation engine (never recomputed here), limited to the user's scope."""
+
+    basis: Basis
+    overall: GroupRow | None
+    units: list[GroupRow]
+    agreements: list[AgreementRow]
+
+
+def meeting_evaluation(user: Any, meeting: Meeting) -> MeetingEvaluation:
+    """Figures of the commitments signed at the meeting, grouped three ways (one statement per
+    grouping plus its labels) and the visible agreements in folio order."""
+    from acuerdos.evaluation.selectors import basis_for, figures_by
+
+    basis = basis_for()
+    within = Commitment.objects.filter(agreement__meeting=meeting)
+    overall = figures_by(user, by="meeting", basis=basis, within=within)
+    units = sorted(
+        figures_by(user, by="unit", basis=basis, within=within), key=lambda row: row.short_name
+    )
+    by_agreement = {
+        row.key: row.figures for row in figures_by(user, by="agreement", basis=basis, within=within)
+    }
+    agreements = [
+        AgreementRow(agreement=a, figures=by_agreement.get(a.pk))
+        for a in Agreement.objects.visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("theme")
+        .order_by("folio")
+    ]
+    return MeetingEvaluation(
+        basis=basis,
+        overall=overall[0] if overall else None,
+        units=units,
+        agreements=agreements,
+    )
+
+
+def round_list() -> QuerySet[Round]:
+    """Rounds, newest first, with their meetings (one query for each)."""
+    return Round.objects.prefetch_related(
+        Prefetch(
+            "meetings",
+            queryset=Meeting.objects.select_related("region").order_by("start_date", "code"),
+        )
+    ).order_by("-year", "-number", "name")

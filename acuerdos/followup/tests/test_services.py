@@ -22,6 +22,7 @@ from acuerdos.commitments.models import (
 from acuerdos.commitments.services import due_date_in_force
 from acuerdos.commitments.tests.factories import AgreementFactory, CommitmentFactory, MeetingFactory
 from acuerdos.core.errors import DomainError
+from acuerdos.evaluation.rules import Status
 from acuerdos.evaluation.selectors import basis_for, figures_by
 from acuerdos.followup.models import DecisionKind, ReviewDecision
 from acuerdos.followup.selectors import agreement_reviews, meeting_decisions, review_agenda
@@ -182,7 +183,7 @@ def test_it_declares_fulfilled_with_a_validated_report_and_the_evidence(world, f
         basis=basis_for(),
         within=Commitment.objects.filter(agreement=world.own),
     )
-    assert rows[0].figures.counts["fulfilled"] == 1
+    assert rows[0].figures.counts[Status.FULFILLED] == 1
     assert rows[0].figures.fulfilled_late == 1
 
 
