@@ -37,6 +37,7 @@ from acuerdos.organization.models import NORMATIVE_KINDS, RESPONSIBLE_KINDS, Uni
 from acuerdos.organization.scope import scope_for
 
 REASSIGN, DUE_DATE, AREA, CANCEL = "reassign", "due_date", "area", "cancel"
+CANCELLED_NOTE = "Está cancelado: no cambia."
 ACTIONS = (REASSIGN, DUE_DATE, AREA, CANCEL)
 
 
@@ -96,7 +97,8 @@ class BulkParams:
 class PlannedRow:
     """One selected commitment in the plan: its value before and after, or why it is refused.
 
-    `unchanged` rows (already at the value asked) are left alone and not counted as changed.
+    `unchanged` rows (already at the value asked, or cancelled: a cancelled commitment keeps
+    its unit and dates as they were) are left alone and not counted as changed; `note` says why.
     For the due date, `as_extension` says the change is recorded as an extension granted by the
     coordination rather than as a correction of the original date.
     """
@@ -106,6 +108,7 @@ class PlannedRow:
     after: str
     error: str = ""
     unchanged: bool = False
+    note: str = ""
     as_extension: bool = False
 
 
@@ -195,7 +198,7 @@ def _plan_reassign(rows: list[PlannedRow], unit: Unit) -> None:
     moving_per_agreement: dict[int, int] = {}
     for row in rows:
         c = row.commitment
-        if c.responsible_unit_id != unit.pk:
+        if c.responsible_unit_id != unit.pk and not c.is_cancelled:
             moving_per_agreement[c.agreement_id] = moving_per_agreement.get(c.agreement_id, 0) + 1
     # Another selected commitment of the same agreement already belongs to the unit and stays.
     staying = {
@@ -206,7 +209,7 @@ def _plan_reassign(rows: list[PlannedRow], unit: Unit) -> None:
         row.before = c.responsible_unit.short_name
         row.after = unit.short_name
         if c.is_cancelled:
-            row.error = "Está cancelado."
+            row.unchanged, row.note = True, CANCELLED_NOTE
         elif c.responsible_unit_id == unit.pk:
             row.unchanged = True
         elif c.agreement_id in taken or c.agreement_id in staying:
@@ -251,7 +254,7 @@ def _plan_due_date(rows: list[PlannedRow], due_date: dt.date) -> None:
         row.after = _fmt(due_date)
         row.as_extension = c.pk in extension_ids or c.pk in validated_ids
         if c.is_cancelled:
-            row.error = "Está cancelado."
+            row.unchanged, row.note = True, CANCELLED_NOTE
         elif c.pk in pending_ids:
             row.error = "Tiene una reprogramación pendiente: resuélvala primero."
         elif due_date < c.start_date:
@@ -285,7 +288,7 @@ def _plan_cancel(rows: list[PlannedRow]) -> None:
         row.before = "Cancelado" if c.is_cancelled else "Vigente"
         row.after = "Cancelado"
         if c.is_cancelled:
-            row.error = "Ya estaba cancelado."
+            row.unchanged, row.note = True, "Ya estaba cancelado."
 
 
 def _plan(commitments: list[Commitment], params: BulkParams) -> BulkPlan:

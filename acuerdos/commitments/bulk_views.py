@@ -279,8 +279,8 @@ def _result_message(action: str, result: BulkResult) -> str:
         ) % {"n": result.extensions}
     if result.unchanged:
         message += " " + ngettext(
-            "%(n)s ya tenía ese valor y no cambió.",
-            "%(n)s ya tenían ese valor y no cambiaron.",
+            "%(n)s no cambió (ya tenía ese valor o está cancelado).",
+            "%(n)s no cambiaron (ya tenían ese valor o están cancelados).",
             result.unchanged,
         ) % {"n": result.unchanged}
     return message

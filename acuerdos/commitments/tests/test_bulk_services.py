@@ -224,19 +224,51 @@ def test_it_cancels_through_commitment_cancel_with_one_reason(world):
     assert len(_events("commitment.cancelled")) == 2
 
 
-def test_it_cancels_none_when_one_was_already_cancelled(world):
+def test_it_leaves_cancelled_commitments_as_they_were(world):
+    """A selection made with «all that match the filter» may hold cancelled commitments: they
+    keep their unit, dates and first cancellation; the others change."""
     items = _items(world.own_commitment, world.foreign_commitment)
     Commitment.objects.filter(pk=world.foreign_commitment.pk).update(
         cancelled_on=dt.date(2026, 6, 1), cancellation_reason="antes"
     )
-    with pytest.raises(DomainError):
+    coordinator = world.users["coordinator"]
+    params = BulkParams(action=DUE_DATE, reason="x", due_date=dt.date(2026, 12, 1))
+    plan = commitments_bulk_plan(items=items, params=params, actor=coordinator)
+    assert [row.note for row in plan.unchanged] == ["Está cancelado: no cambia."]
+    result = commitments_bulk_apply(items=items, params=params, actor=coordinator)
+    assert (result.changed, result.unchanged) == (1, 1)
+    result = commitments_bulk_apply(
+        items=_items(world.own_commitment, world.foreign_commitment),
+        params=BulkParams(action=CANCEL, reason="y"),
+        actor=coordinator,
+    )
+    assert (result.changed, result.unchanged) == (1, 1)
+    foreign = Commitment.objects.get(pk=world.foreign_commitment.pk)
+    assert (foreign.cancelled_on, foreign.due_date) == (dt.date(2026, 6, 1), dt.date(2026, 9, 30))
+    assert len(_events("commitment.cancelled")) == 1
+
+
+def test_it_cancels_none_when_a_later_row_fails(world, monkeypatch):
+    """All or nothing: the first cancellation is undone when the second one fails."""
+    from acuerdos.commitments import bulk_services, services
+
+    calls: list[int] = []
+
+    def cancel_then_fail(**kwargs):
+        calls.append(kwargs["commitment"].pk)
+        if len(calls) == 2:
+            raise ConflictError("El compromiso ya estaba cancelado.")
+        return services.commitment_cancel(**kwargs)
+
+    monkeypatch.setattr(bulk_services, "commitment_cancel", cancel_then_fail)
+    with pytest.raises(ConflictError):
         commitments_bulk_apply(
-            items=items,
+            items=_items(world.own_commitment, world.foreign_commitment),
             params=BulkParams(action=CANCEL, reason="x"),
             actor=world.users["coordinator"],
         )
-    world.own_commitment.refresh_from_db()
-    assert world.own_commitment.cancelled_on is None
+    assert len(calls) == 2
+    assert not Commitment.objects.filter(cancelled_on__isnull=False).exists()
     assert not AuditEvent.objects.filter(action="commitment.cancelled").exists()
 
 
