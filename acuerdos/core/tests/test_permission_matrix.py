@@ -10,9 +10,10 @@ class of bugs in systems like ours). Two rules keep it honest:
 
 To add a route: add a `Route(...)` row below (or, for an app's own routes, in
 `acuerdos/<app>/tests/matrix_rows.py`, whose `ROUTES` the matrix collects; see `matrix.py`)
-with the URL for the `world` fixture and the expected answer per persona (`expect(default, persona=override, …)`). Objects outside a
-persona's scope answer 404; a visible object with a forbidden action answers 403; anonymous
-visitors of a page are sent to the login page (`LOGIN`).
+with the URL for the `world` fixture and the expected answer per persona
+(`expect(default, persona=override, …)`). Objects outside a persona's scope answer 404; a
+visible object with a forbidden action answers 403; anonymous visitors of a page are sent to
+the login page (`LOGIN`).
 """
 
 from __future__ import annotations
