@@ -238,14 +238,13 @@ def _plan_due_date(rows: list[PlannedRow], due_date: dt.date) -> None:
             commitment_id__in=ids, status=ExtensionStatus.PENDING
         ).values_list("commitment_id", flat=True)
     )
-    # Imported here: progress sits above commitments; this read only asks whether validated
-    # progress exists (the reports' table), it writes nothing there.
-    from acuerdos.progress.models import ProgressReport, ReportState
-
+    # Validated progress read through the reverse relation (`reports`, defined by `progress`)
+    # without importing that app, which sits above this one.
     validated_ids = set(
-        ProgressReport.objects.filter(
-            commitment_id__in=ids, state=ReportState.VALIDATED
-        ).values_list("commitment_id", flat=True)
+        Commitment.objects.filter(pk__in=ids, reports__state="validated")
+        .order_by()
+        .values_list("pk", flat=True)
+        .distinct()
     )
     for row in rows:
         c = row.commitment
