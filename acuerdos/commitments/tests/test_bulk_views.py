@@ -240,3 +240,14 @@ def test_it_answers_htmx_with_the_results_and_the_bulk_form_only(world, clients)
     assert 'name="ids"' in html
     assert 'name="filters" value="q=TST"' in html
     assert "Aún no inicia" in html
+
+
+def test_it_refuses_a_selection_larger_than_the_limit(world, clients, settings):
+    settings.ACUERDOS = {**settings.ACUERDOS, "BULK_MAX": 2}
+    response = clients["coordinator"].post(
+        PREPARE, {"action": "cancel", "select_all": "on", "filters": ""}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == LIST
+    message = str(next(iter(get_messages(response.wsgi_request))))
+    assert message.startswith("Se eligieron 3 compromisos; un cambio masivo admite como máximo 2.")
