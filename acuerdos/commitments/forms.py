@@ -629,6 +629,8 @@ class CommitmentFieldsForm(forms.Form):
     def milestone_total(self) -> Decimal:
         total = Decimal(0)
         for row in self.milestone_rows:
+            if not row.name.strip():
+                continue
             try:
                 total += max(Decimal(row.weight.replace(",", ".")), Decimal(0))
             except ArithmeticError:
@@ -659,8 +661,16 @@ class AgreementCreateForm(AgreementFieldsForm, CommitmentFieldsForm):
     catalog or with the shortcuts "all OOAD / all UMAE of the meeting's region"."""
 
     responsible_units = _unit_multiple(_("Unidades responsables"), required=False)
-    all_region_ooad = forms.BooleanField(label=_("Todas las OOAD de la región"), required=False)
-    all_region_umae = forms.BooleanField(label=_("Todas las UMAE de la región"), required=False)
+    all_region_ooad = forms.BooleanField(
+        label=_("Todas las OOAD de la región"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    all_region_umae = forms.BooleanField(
+        label=_("Todas las UMAE de la región"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, default_start=meeting.end_date, **kwargs)
@@ -716,7 +726,9 @@ class CommitmentEditForm(CommitmentFieldsForm):
         self.commitment = commitment
         self.reason_required = reason_required
         self.fields["start_date"].required = True
-        if reason_required:
+        if not reason_required:
+            self.fields["reason"].label = _("Motivo del cambio (opcional)")
+        else:
             self.fields["reason"].help_text = _(
                 "Obligatorio: el compromiso ya tiene avance validado. Queda en su historial."
             )

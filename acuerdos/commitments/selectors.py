@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from acuerdos.commitments.models import Agreement, Commitment, ExtensionRequest, Milestone
 from acuerdos.core.search import accent_insensitive_pattern
@@ -265,14 +266,16 @@ def responsible_units() -> QuerySet[Unit]:
         Unit.objects.responsible()
         .filter(is_active=True)
         .select_related("region")
-        .order_by("kind", "short_name")
+        .order_by("kind", Lower("short_name"))
     )
 
 
 def region_units(region_id: int, kind: str) -> list[Unit]:
     """The active units of one kind (OOAD, UMAE) in a region: the pickers' shortcuts."""
     return list(
-        Unit.objects.filter(region_id=region_id, kind=kind, is_active=True).order_by("short_name")
+        Unit.objects.filter(region_id=region_id, kind=kind, is_active=True).order_by(
+            Lower("short_name")
+        )
     )
 
 

@@ -45,12 +45,14 @@
     function refresh() {
       var rows = list.querySelectorAll("[data-milestone-row]");
       var sum = 0;
-      rows.forEach(function (row) { sum += number(row.querySelector("input[name='m-weight']").value); });
+      function named(row) { return row.querySelector("input[name='m-name']").value.trim() !== ""; }
+      rows.forEach(function (row) {
+        if (named(row)) sum += number(row.querySelector("input[name='m-weight']").value);
+      });
       rows.forEach(function (row, index) {
         row.querySelector("[data-row-number]").textContent = String(index + 1);
         var weight = number(row.querySelector("input[name='m-weight']").value);
-        var named = row.querySelector("input[name='m-name']").value.trim() !== "";
-        row.querySelector("[data-share]").textContent = sum && named ? "(" + Math.round((weight / sum) * 1000) / 10 + " %)" : "";
+        row.querySelector("[data-share]").textContent = sum && named(row) ? "(" + Math.round((weight / sum) * 1000) / 10 + " %)" : "";
         var remove = row.querySelector("[data-milestone-remove]");
         remove.hidden = false;
         remove.disabled = rows.length === 1;

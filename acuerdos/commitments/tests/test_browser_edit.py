@@ -8,6 +8,7 @@ Set ACUERDOS_SCREENSHOTS=/some/dir to keep a screenshot of every form at 1280 an
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -135,16 +136,16 @@ def test_it_creates_an_agreement_for_all_ooad_and_one_with_three_milestones(
     second = Agreement.objects.get(folio="TST-CEN-2026-0102")
     for commitment in second.commitments.all():
         assert list(commitment.milestones.values_list("name", "weight")) == [
-            (name, int(weight)) for name, _date, weight in plan
+            (name, Decimal(weight)) for name, _date, weight in plan
         ]
 
     # The edit forms, for the screenshots (and that they open).
     page.get_by_role("link", name="Editar acuerdo").click()
     expect(page.get_by_label("Folio", exact=True)).to_have_value("TST-CEN-2026-0102")
     _shot(page, "04-editar-acuerdo")
-    commitment = second.commitments.order_by("pk").first()
-    assert commitment is not None
-    page.goto(f"{live_server.url}/compromisos/{commitment.pk}/editar/")
+    edited = second.commitments.order_by("pk").first()
+    assert edited is not None
+    page.goto(f"{live_server.url}/compromisos/{edited.pk}/editar/")
     expect(page.locator("[data-milestone-row]")).to_have_count(4)  # three and a blank one
     _shot(page, "05-editar-compromiso")
     # The refused form answers 400 on purpose; the browser logs that status, nothing else.
