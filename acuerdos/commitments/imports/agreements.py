@@ -35,7 +35,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from acuerdos.commitments.imports.bulk import EventWriter, batched, insert_rows
+from acuerdos.commitments.imports.bulk import EventWriter, insert_rows
 from acuerdos.commitments.imports.files import FileRefused, ImportFile, detect_kind
 from acuerdos.commitments.imports.headers import (
     AGREEMENT_FIELDS,
@@ -971,11 +971,22 @@ def _events(
         )
 
 
-def _write_chunk(
-    plan: AgreementImportPlan, chunk: list[PlannedAgreement], writer: EventWriter, through: Any
-) -> None:
-    """One batch of agreements with their commitments, co-responsible units, milestones and
-    audit events: one INSERT per table and two queries for the new ids."""
+def _new_ids(model: type[Agreement] | type[Commitment], since: int, *fields: str) -> Any:
+    """`fields` and the id of the rows written after `since` (the largest id before this
+    import wrote): ids only grow, so the import's rows are among them (and only they carry
+    its folios)."""
+    return model.objects.filter(pk__gt=since).order_by().values_list(*fields, "pk")
+
+
+def _largest_id(model: type[Agreement] | type[Commitment]) -> int:
+    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _write(plan: AgreementImportPlan, writer: EventWriter) -> None:
+    """Every new agreement with its commitments, co-responsible units, milestones and audit
+    events: one bulk INSERT (or COPY) per table and one query for each table's new ids."""
+    to_create = plan.to_create
+    since = _largest_id(Agreement)
     insert_rows(
         Agreement,
         (
@@ -988,12 +999,14 @@ def _write_chunk(
                 "validating_area_id": planned.validating_area.pk,
                 "priority": planned.priority,
             }
-            for planned in chunk
+            for planned in to_create
         ),
     )
-    agreement_ids = dict(
-        Agreement.objects.filter(folio__in=[p.folio for p in chunk]).values_list("folio", "pk")
-    )
+    folios = {planned.folio for planned in to_create}
+    agreement_ids = {
+        folio: pk for folio, pk in _new_ids(Agreement, since, "folio") if folio in folios
+    }
+    since = _largest_id(Commitment)
     insert_rows(
         Commitment,
         (
@@ -1010,21 +1023,22 @@ def _write_chunk(
                 "baseline": pc.baseline,
                 "target_value": pc.target_value,
             }
-            for planned in chunk
+            for planned in to_create
             for pc in planned.commitments
         ),
     )
     commitment_ids = {
         (agreement_id, unit_id): pk
-        for agreement_id, unit_id, pk in Commitment.objects.filter(
-            agreement_id__in=list(agreement_ids.values())
-        ).values_list("agreement_id", "responsible_unit_id", "pk")
+        for agreement_id, unit_id, pk in _new_ids(
+            Commitment, since, "agreement_id", "responsible_unit_id"
+        )
     }
     written = [
         (planned, pc, commitment_ids[(agreement_ids[planned.folio], pc.unit.pk)])
-        for planned in chunk
+        for planned in to_create
         for pc in planned.commitments
     ]
+    through: Any = Commitment.co_responsible_units.through
     insert_rows(
         through,
         (
@@ -1047,7 +1061,7 @@ def _write_chunk(
             for order, m in enumerate(pc.milestones, start=1)
         ),
     )
-    writer.write(_events(plan, writer, [(p, agreement_ids[p.folio]) for p in chunk], written))
+    writer.write(_events(plan, writer, [(p, agreement_ids[p.folio]) for p in to_create], written))
 
 
 @transaction.atomic
@@ -1079,12 +1093,10 @@ def agreements_import_apply(*, plan: AgreementImportPlan, actor: Any = None) -> 
                 f"Mientras revisaba la vista previa se registraron los folios {', '.join(taken)}. "
                 "No se guardó nada: vuelva a cargar el archivo para ver la vista previa actual."
             )
-    through: Any = Commitment.co_responsible_units.through
     writer = EventWriter(actor=actor, source=SOURCE)
     try:
         with transaction.atomic():
-            for chunk in batched(to_create, BATCH_SIZE):
-                _write_chunk(plan, chunk, writer, through)
+            _write(plan, writer)
     except IntegrityError as exc:
         raise ConflictError(
             "Otra importación registró alguno de estos acuerdos al mismo tiempo. No se guardó "

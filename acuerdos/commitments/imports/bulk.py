@@ -14,13 +14,16 @@ label, request id, source), computed once for the whole import rather than once 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice
+from operator import itemgetter
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 from acuerdos.audit.models import AuditEvent
@@ -49,49 +52,106 @@ class AuditJSONEncoder(DjangoJSONEncoder):
 Row = Mapping[str, Any]
 
 
-def _column(
-    field: models.Field[Any, Any], now: Any, json_encoder: type[DjangoJSONEncoder] | None
-) -> Callable[[Row], Any]:
-    """How one column's value is read from a row (or defaulted) and adapted for the backend."""
+def _adapter(
+    field: models.Field[Any, Any], json_encoder: type[DjangoJSONEncoder] | None
+) -> Callable[[Any], Any] | None:
+    """How the backend wants a column's non-null values, or None when the driver takes the
+    Python value as it is (text, numbers, keys; dates and decimals on PostgreSQL, decimals on
+    SQLite, where Django registers `str` for Decimal)."""
     ops = connection.ops
-    name = field.attname
-    if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
-        stamp = ops.adapt_datetimefield_value(now)
-        return lambda row: stamp
-    if field.has_default() and callable(field.default):
-        fallback: Callable[[], Any] = field.get_default
-    else:
-        constant = field.get_default()
-
-        def fallback() -> Any:
-            return constant
-
+    native_dates = connection.vendor == "postgresql"  # the postgresql ops return them as is
     if isinstance(field, models.DateTimeField):
-        adapt: Callable[[Any], Any] = ops.adapt_datetimefield_value
-    elif isinstance(field, models.DateField):
-        adapt = ops.adapt_datefield_value
-    elif isinstance(field, models.DecimalField):
+        return None if native_dates else ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return None if native_dates else ops.adapt_datefield_value
+    if isinstance(field, models.JSONField):
+        # The JSON text, as `json.dumps(value, cls=encoder)` writes it (what the SQLite
+        # backend binds), from one encoder for the whole INSERT; PostgreSQL reads the same
+        # text into jsonb.
+        return (json_encoder or field.encoder or json.JSONEncoder)().encode
+    if isinstance(field, models.DecimalField):
+        if type(ops).adapt_decimalfield_value is BaseDatabaseOperations.adapt_decimalfield_value:
+            return None  # the base method returns the value itself
         digits, places = field.max_digits, field.decimal_places
 
-        def adapt(value: Any) -> Any:
+        def adapt_decimal(value: Any) -> Any:
             return ops.adapt_decimalfield_value(value, digits, places)
 
-    elif isinstance(field, models.JSONField):
-        encoder = json_encoder or field.encoder
+        return adapt_decimal
+    return None
 
-        def adapt(value: Any) -> Any:
-            return ops.adapt_json_value(value, encoder)
 
-    else:
+class _Columns:
+    """The columns of one INSERT and how a row dict becomes its tuple of values: the row's
+    keys (read in C with one itemgetter), adapted where the backend needs it, then the columns
+    the rows leave out, filled with the field's default (`auto_now` ones with the time)."""
 
-        def adapt(value: Any) -> Any:
-            return value
+    def __init__(
+        self,
+        model: type[models.Model],
+        keys: Iterable[str],
+        json_encoder: type[DjangoJSONEncoder] | None,
+    ) -> None:
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        given = set(keys)
+        unknown = given - {f.attname for f in fields}
+        if unknown:
+            raise ValueError(f"{model.__name__} has no columns {sorted(unknown)}")
+        present = [f for f in fields if f.attname in given]
+        names = [f.attname for f in present]
+        self.getter: Callable[[Row], tuple[Any, ...]] = (
+            itemgetter(*names) if len(names) > 1 else (lambda row, name=names[0]: (row[name],))  # type: ignore[misc]
+        )
+        self.adapters = [
+            (index, adapt)
+            for index, field in enumerate(present)
+            if (adapt := _adapter(field, json_encoder)) is not None
+        ]
+        now = timezone.now()
+        constant_fields: list[models.Field[Any, Any]] = []
+        constants: list[Any] = []
+        factory_fields: list[models.Field[Any, Any]] = []
+        self.factories: list[Callable[[], Any]] = []
+        for field in fields:
+            if field.attname in given:
+                continue
+            adapt = _adapter(field, json_encoder)
+            if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+                value: Any = now
+            elif field.has_default() and callable(field.default):
+                factory_fields.append(field)
+                self.factories.append(self._factory(field, adapt))
+                continue
+            else:
+                value = field.get_default()
+            constant_fields.append(field)
+            constants.append(value if value is None or adapt is None else adapt(value))
+        self.constants = tuple(constants)
+        # In the order of the values: the row's, the constant defaults, the computed ones.
+        self.fields = present + constant_fields + factory_fields
 
-    def read(row: Row) -> Any:
-        value = row[name] if name in row else fallback()
-        return None if value is None else adapt(value)
+    @staticmethod
+    def _factory(
+        field: models.Field[Any, Any], adapt: Callable[[Any], Any] | None
+    ) -> Callable[[], Any]:
+        def make() -> Any:
+            value = field.get_default()
+            return value if value is None or adapt is None else adapt(value)
 
-    return read
+        return make
+
+    def values(self, row: Row) -> tuple[Any, ...]:
+        values = self.getter(row)
+        if self.adapters:
+            adapted = list(values)
+            for index, adapt in self.adapters:
+                value = adapted[index]
+                if value is not None:
+                    adapted[index] = adapt(value)
+            values = tuple(adapted)
+        if self.factories:
+            return values + self.constants + tuple(make() for make in self.factories)
+        return values + self.constants
 
 
 def insert_rows(
@@ -101,39 +161,40 @@ def insert_rows(
     json_encoder: type[DjangoJSONEncoder] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> int:
-    """INSERT rows given as `{attname: value}`; other columns take the field's default (and
-    `auto_now`/`auto_now_add` columns the current time). Returns how many rows were written.
+    """INSERT rows given as `{attname: value}`, every row with the same keys; the columns they
+    leave out take the field's default (and `auto_now`/`auto_now_add` columns the current
+    time). Returns how many rows were written.
 
     Must run inside the caller's transaction (an import is all or nothing)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("insert_rows() must be called inside the import's transaction")
-    ops = connection.ops
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    readers = [_column(f, now, json_encoder) for f in fields]
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    head = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES "  # noqa: S608
-    # Table and column names come from the model; every value is bound. Multi-row VALUES: one
-    # statement per batch (executemany would send one per row, a round trip each on
-    # PostgreSQL), within the backend's limit of parameters.
-    limit = connection.features.max_query_params
-    per_statement = min(batch_size, limit // len(fields)) if limit else batch_size
-    written = 0
     iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return 0
+    columns = _Columns(model, first.keys(), json_encoder)
+    tuples = map(columns.values, chain((first,), iterator))
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    names = ", ".join(ops.quote_name(f.column) for f in columns.fields)
+    written = 0
     if connection.vendor == "postgresql":
         # COPY: no SQL to build or parse at all, the fastest way into PostgreSQL.
-        copy_sql = f"COPY {ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
-            for row in iterator:
-                copy.write_row([read(row) for read in readers])
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for values in tuples:
+                copy.write_row(values)
                 written += 1
         return written
+    # Table and column names come from the model; every value is bound. One prepared
+    # statement run by sqlite3's executemany (in C, no round trips on SQLite).
+    placeholders = ", ".join(["%s"] * len(columns.fields))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
-        while batch := list(islice(iterator, per_statement)):
-            values = [value for row in batch for value in (read(row) for read in readers)]
-            cursor.execute(head + ", ".join([one_row] * len(batch)), values)
+        while batch := list(islice(tuples, batch_size)):
+            cursor.executemany(sql, batch)
             written += len(batch)
     return written
 

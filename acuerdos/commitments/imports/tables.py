@@ -37,17 +37,40 @@ class Issues:
 
 def _is_total(row: Row) -> bool:
     first = next((text(cell) for cell in row.cells if not is_blank(cell)), "")
+    head = normalize(first[:1])
+    if head and head[0] not in "tgs":
+        return False  # the common row: decided by its first letter alone
     folded = normalize(first)
     return folded == "total" or folded.startswith(("total ", "totales", "gran total", "suma "))
 
 
-def _repeats_header(row: Row, header: HeaderMatch) -> bool:
-    same = sum(
-        1
-        for key, column in header.columns.items()
-        if text(row.get(column)).casefold() == header.labels[key].casefold()
-    )
-    return same >= min(2, header.score)
+class _HeaderRepeat:
+    """Whether a row repeats the header (a table continued on another page): at least two of
+    its cells (one if the header has one column) read as the header's own labels."""
+
+    def __init__(self, header: HeaderMatch) -> None:
+        self.labels = [
+            (column, header.labels[key].casefold()) for key, column in header.columns.items()
+        ]
+        self.needed = min(2, header.score)
+
+    def __call__(self, row: Row) -> bool:
+        cells = row.cells
+        count = len(cells)
+        same = 0
+        for column, label in self.labels:
+            if column >= count:
+                continue
+            cell = cells[column]
+            # Header labels are words (match_row skips numbers and dates): only text and
+            # yes/no cells can read as one.
+            if isinstance(cell, str):
+                folded = cell.strip().casefold()
+                if folded == label or (folded[:1] == "'" and text(cell).casefold() == label):
+                    same += 1
+            elif isinstance(cell, bool) and text(cell).casefold() == label:
+                same += 1
+        return same >= self.needed
 
 
 @dataclass
@@ -91,6 +114,7 @@ def data_rows(
 ) -> Iterator[RowView]:
     """The rows below the header that hold data; skipped rows are reported as warnings."""
     by_key = {item.key: item for item in fields}
+    repeats_header = _HeaderRepeat(header)
     for row in table.rows[header.index + 1 :]:
         if row.is_blank:
             continue
@@ -106,7 +130,7 @@ def data_rows(
                 table=table.label,
             )
             continue
-        if _repeats_header(row, header):
+        if repeats_header(row):
             continue  # the header repeated (a table continued on another page)
         yield RowView(table=table, header=header, fields=by_key, row=row, issues=issues)
 

@@ -18,6 +18,7 @@ class ThemeMatcher:
     def __init__(self) -> None:
         self.themes = list(Theme.objects.filter(is_active=True).select_related("lead_area"))
         self.keys: dict[str, Theme] = {}
+        self._raw: dict[str, Theme | None] = {}  # by the cell as written
         for theme in self.themes:
             names = {theme.code, theme.name, _PARENTHESES.sub("", theme.name)}
             names.update(_PARENTHESES.findall(theme.name))
@@ -27,7 +28,9 @@ class ThemeMatcher:
                     self.keys.setdefault(key, theme)
 
     def match(self, value: str) -> Theme | None:
-        return self.keys.get(match_key(value))
+        if value not in self._raw:
+            self._raw[value] = self.keys.get(match_key(value))
+        return self._raw[value]
 
     def choices_hint(self) -> str:
         listed = ", ".join(f"{t.code} ({t.name})" for t in self.themes)

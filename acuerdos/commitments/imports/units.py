@@ -120,7 +120,8 @@ class UnitMatcher:
         }
         self.ambiguous = {key for key, ids in candidates.items() if len(ids) > 1}
         self._ordered = sorted(self.keys, key=len, reverse=True)
-        self._cache: dict[str, UnitMatch] = {}
+        self._cache: dict[str, UnitMatch] = {}  # by match_key
+        self._raw: dict[str, UnitMatch] = {}  # by the cell as written (most cells repeat)
         self._labels: dict[str, str] = {}
         for unit in self.units.values():
             label = f"{unit.short_name} ({unit.code})"
@@ -157,6 +158,12 @@ class UnitMatcher:
 
     def match(self, value: str) -> UnitMatch:
         """The units named in a cell (see the module docstring)."""
+        cached = self._raw.get(value)
+        if cached is None:
+            cached = self._raw[value] = self._match(value)
+        return UnitMatch(units=list(cached.units), unknown=list(cached.unknown))
+
+    def _match(self, value: str) -> UnitMatch:
         key = match_key(value)
         cached = self._cache.get(key)
         if cached is not None:

@@ -298,7 +298,10 @@ RowCallback = Callable[[int, list[CellValue]], None]
 
 
 class _SheetParser:
-    """Handlers for one worksheet: cells into a row list, the row to `on_row` when it ends."""
+    """Handlers for one worksheet: cells into a row list, the row to `on_row` when it ends.
+
+    Bound to expat directly (no wrapper per event); text is collected only inside `<v>` and
+    the `<t>` of an inline string, by pointing expat's text handler at a list's `append`."""
 
     def __init__(self, book: Workbook, max_columns: int, on_row: RowCallback) -> None:
         self.strings = book.strings
@@ -315,10 +318,18 @@ class _SheetParser:
         self.kind = "n"
         self.style = 0
         self.value: list[str] | None = None
-        self.parts: list[str] | None = None
         self.inline = _Texts()
+        self.parser = safe_parser()
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+
+    def parse(self, archive: zipfile.ZipFile, member: str) -> None:
+        with archive.open(member) as stream:
+            _feed(self.parser, stream)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
+        if ":" in name:
+            name = name.rpartition(":")[2]
         if name == "c":
             ref = attrs.get("r")
             if ref:
@@ -329,12 +340,13 @@ class _SheetParser:
             style = attrs.get("s")
             self.style = int(style) if style else 0
             self.value = None
-            self.parts = None
         elif name == "v":
-            self.parts = self.value = []
+            self.value = []
+            self.parser.CharacterDataHandler = self.value.append
         elif self.inline.inside:
             self.inline.start(name)
-            self.parts = self.inline.parts if self.inline.collecting else None
+            if self.inline.collecting and self.inline.parts is not None:
+                self.parser.CharacterDataHandler = self.inline.parts.append
         elif name == "is":
             self.inline.begin()
         elif name == "row":
@@ -346,6 +358,8 @@ class _SheetParser:
             _add_merge(self.merges, attrs)
 
     def end(self, name: str) -> None:
+        if ":" in name:
+            name = name.rpartition(":")[2]
         if name == "c":
             if self.column <= self.max_columns:
                 value = self.cell_value()
@@ -360,21 +374,15 @@ class _SheetParser:
                         cells[self.column - 1] = value
             self.value = None
         elif name == "v":
-            self.parts = None
+            self.parser.CharacterDataHandler = None
         elif self.inline.inside:
+            self.parser.CharacterDataHandler = None
             if name == "is":
                 self.value = [self.inline.finish()]
-                self.parts = None
             else:
                 self.inline.end(name)
-                self.parts = None
         elif name == "row":
             self.on_row(self.row_number, self.cells)
-
-    def data(self, text: str) -> None:
-        parts = self.parts
-        if parts is not None:
-            parts.append(text)
 
     def cell_value(self) -> CellValue:
         kind = self.kind
@@ -418,7 +426,7 @@ def read_sheet(
     raise `StopReading` to end the sheet early (its merges are then not read)."""
     sheet = _SheetParser(book, max_columns, on_row)
     try:
-        _parse_part(book.archive, member, sheet.start, sheet.end, sheet.data)
+        sheet.parse(book.archive, member)
     except StopReading:
         return _merges_only(book.archive, member)
     return sheet.merges
