@@ -249,3 +249,21 @@ def email_retry(*, email_id: int, actor: User) -> OutgoingEmail:
     )
     transaction.on_commit(lambda: _enqueue_job(email_id))
     return email
+
+
+def email_enqueue_many(emails: Sequence[OutgoingEmail]) -> list[OutgoingEmail]:
+    """Put many unsaved e-mails in the outbox at once (digests): validated, inserted in bulk,
+    each sent by the worker after the caller's transaction commits."""
+    now = timezone.now()
+    for email in emails:
+        email.next_attempt_at = now
+        email.full_clean(exclude=["user"])
+    created = OutgoingEmail.objects.bulk_create(list(emails), batch_size=500)
+    ids = [email.pk for email in created]
+
+    def enqueue_all() -> None:
+        for email_id in ids:
+            _enqueue_job(email_id)
+
+    transaction.on_commit(enqueue_all)
+    return created

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from acuerdos.notifications.models import Notification
+from acuerdos.audit import services as audit
+from acuerdos.notifications.models import Notification, NotificationPreference
 from acuerdos.organization.models import Role, Unit, User
 
 
@@ -87,3 +88,23 @@ def unread_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.for_user(user).unread().count()
+
+
+@transaction.atomic
+def preference_update(*, user: User, email_enabled: bool, actor: User) -> NotificationPreference:
+    """A person turns the daily e-mail digest on or off (in-app notifications always stay)."""
+    preference = NotificationPreference.objects.select_for_update().filter(user=user).first()
+    before = preference.email_enabled if preference is not None else True
+    if preference is None:
+        preference = NotificationPreference(user=user)
+    preference.email_enabled = email_enabled
+    preference.full_clean()
+    preference.save()
+    if before != email_enabled:
+        audit.record(
+            actor=actor,
+            action="notification_preference.updated",
+            target=preference,
+            changes=audit.diff({"email_enabled": before}, {"email_enabled": email_enabled}),
+        )
+    return preference

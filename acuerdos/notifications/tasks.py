@@ -6,7 +6,9 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from acuerdos.notifications import mail
+from acuerdos.core.dates import today
+from acuerdos.core.tasks import claim_slot
+from acuerdos.notifications import digest, mail
 from acuerdos.notifications.models import OutgoingStatus
 
 
@@ -29,3 +31,14 @@ def requeue_due_emails() -> int:
     for email_id in due:
         send_email(email_id)
     return len(due)
+
+
+# 13:00 UTC is 07:00 in Mexico City (UTC−6 all year): huey evaluates crontabs in UTC.
+@db_periodic_task(crontab(hour="13", minute="0"))
+def daily_notifications() -> str:
+    """Once a day: reminders, then the digests — once per day even if two schedulers run."""
+    on = today()
+    if not claim_slot("notifications.daily", on.isoformat()):
+        return "skipped"
+    result = digest.daily_notifications(on=on)
+    return f"{result.reminders} recordatorios, {result.digest.emails} correos"

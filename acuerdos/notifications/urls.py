@@ -10,4 +10,11 @@ urlpatterns = [
     path("notificaciones/", views.inbox, name="inbox"),
     path("notificaciones/<int:pk>/", views.notification_open, name="open"),
     path("notificaciones/marcar-leidas/", views.mark_all_read, name="mark_all_read"),
+    path("notificaciones/preferencias/", views.preferences, name="preferences"),
+    path("notificaciones/trabajos/", views.worker_status, name="worker_status"),
+    path(
+        "notificaciones/correos/<int:pk>/reintentar/",
+        views.email_retry_view,
+        name="email_retry",
+    ),
 ]
