@@ -707,6 +707,10 @@ class AgreementEditForm(AgreementFieldsForm):
 
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["folio"].help_text = _("Único en todo el sistema.")
+
 
 class CommitmentEditForm(CommitmentFieldsForm):
     """Editar compromiso: dates, weight, target, co-responsible units and milestones; the

@@ -148,5 +148,8 @@ def test_it_creates_an_agreement_for_all_ooad_and_one_with_three_milestones(
     page.goto(f"{live_server.url}/compromisos/{edited.pk}/editar/")
     expect(page.locator("[data-milestone-row]")).to_have_count(4)  # three and a blank one
     _shot(page, "05-editar-compromiso")
+    page.goto(f"{live_server.url}/acuerdos/{second.pk}/compromisos/nuevo/")
+    expect(page.get_by_label("Unidad responsable")).to_be_visible()
+    _shot(page, "06-agregar-compromiso")
     # The refused form answers 400 on purpose; the browser logs that status, nothing else.
     assert [e for e in errors if "status of 400" not in e] == []
