@@ -101,7 +101,8 @@ def person_invite(request: HttpRequest) -> HttpResponse:
     form = PersonInviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and is_htmx(request) and "check" in request.GET:
         form.is_valid()
-        return render(request, "organization/person_invite.html#email_field", {"form": form})
+        context = {"form": form, "check": True}
+        return render(request, "organization/person_invite.html#email_check", context)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
