@@ -25,12 +25,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from acuerdos.audit import services as audit
-from acuerdos.audit.models import AuditEvent
+from acuerdos.commitments.imports.bulk import EventWriter, insert_rows
 from acuerdos.commitments.imports.files import FileRefused, ImportFile, detect_kind
 from acuerdos.commitments.imports.headers import PROGRESS_FIELDS, find_header
 from acuerdos.commitments.imports.issues import ImportIssue, UnknownName
@@ -548,40 +547,48 @@ def progress_import_plan(*, file: ImportFile) -> ProgressImportPlan:
     return plan
 
 
-def _snapshot(report: ProgressReport, planned: PlannedReport) -> dict[str, Any]:
+def _snapshot(planned: PlannedReport) -> dict[str, Any]:
     return {
-        "state": [None, report.state],
-        "as_of": [None, report.as_of],
-        "percent": [None, report.percent],
-        "indicator_value": [None, report.indicator_value],
+        "state": [None, planned.state],
+        "as_of": [None, planned.as_of],
+        "percent": [None, planned.percent],
+        "indicator_value": [None, planned.indicator_value],
         "milestones_done": [None, sorted(planned.milestone_ids)],
-        "narrative": [None, report.narrative],
-        "submitted_on": [None, report.submitted_on],
-        "validated_on": [None, report.validated_on],
-        "review_comment": [None, report.review_comment],
+        "narrative": [None, planned.narrative],
+        "submitted_on": [None, planned.submitted_on],
+        "validated_on": [None, planned.validated_on],
+        "review_comment": [None, planned.review_comment],
     }
 
 
+def _label(planned: PlannedReport) -> str:
+    """As `str(report)` reads, without following foreign keys."""
+    commitment = planned.commitment
+    return (
+        f"{commitment.agreement.folio} · {commitment.responsible_unit.short_name} · "
+        f"{planned.as_of:%d/%m/%Y} · {ReportState(planned.state).label}"
+    )
+
+
 def _events(
-    plan: ProgressImportPlan,
-    pairs: Sequence[tuple[PlannedReport, ProgressReport]],
-    actor: User,
-) -> Iterator[AuditEvent]:
-    for planned, report in pairs:
+    plan: ProgressImportPlan, writer: EventWriter, written: Sequence[tuple[PlannedReport, int]]
+) -> Iterator[dict[str, Any]]:
+    """One `progress.imported` event per report written, as `audit.build()` fills it."""
+    for planned, pk in written:
         row = f"fila {planned.row}"
-        yield audit.build(
-            actor=actor,
+        yield writer.event(
             action="progress.imported",
-            target=report,
+            target=ProgressReport,
+            target_id=pk,
+            label=_label(planned),
             commitment_id=planned.commitment.pk,
-            changes=_snapshot(report, planned),
+            changes=_snapshot(planned),
             context={
                 "file": plan.file_name,
                 "sha256": plan.file_sha256,
                 "row": f"{planned.table}, {row}" if planned.table else row.capitalize(),
                 "validator": planned.reviewed_by.email if planned.reviewed_by else None,
             },
-            source=SOURCE,
         )
 
 
@@ -599,12 +606,87 @@ def _fraction(planned: PlannedReport) -> tuple[int, int]:
     )
 
 
+def _report_row(planned: PlannedReport, author_id: int) -> dict[str, Any]:
+    num, den = _fraction(planned)
+    return {
+        "commitment_id": planned.commitment.pk,
+        "as_of": planned.as_of,
+        "state": ReportState(planned.state).value,
+        "percent": planned.percent,
+        "indicator_value": planned.indicator_value,
+        "narrative": planned.narrative,
+        "author_id": author_id,
+        "submitted_on": planned.submitted_on,
+        "submitted_at": _noon(planned.submitted_on),
+        "reviewed_by_id": planned.reviewed_by.pk if planned.reviewed_by else None,
+        "reviewed_at": _noon(planned.reviewed_on) if planned.reviewed_on else None,
+        "validated_on": planned.validated_on,
+        "review_comment": planned.review_comment,
+        "imported": True,
+        "progress_num": num,
+        "progress_den": den,
+    }
+
+
+_SIMULTANEOUS = (
+    "No se pudo guardar la importación por un cambio simultáneo. No se guardó nada: "
+    "vuelva a cargar el archivo."
+)
+
+
+def _write(plan: ProgressImportPlan, actor: User) -> None:
+    """The reports (one bulk INSERT, or COPY on PostgreSQL), their milestones done, the
+    answers they give, their audit events and their commitments' inputs."""
+    to_create = plan.to_create
+    since = ProgressReport.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    insert_rows(ProgressReport, (_report_row(planned, actor.pk) for planned in to_create))
+    # Ids only grow and the rows went in in order: the new reports of this author, by id, are
+    # this file's rows in order. Checked, so that a simultaneous import cannot mix them up.
+    new = list(
+        ProgressReport.objects.filter(pk__gt=since, author_id=actor.pk, imported=True)
+        .order_by("pk")
+        .values_list("pk", "commitment_id", "as_of")
+    )
+    if [(c, a) for _, c, a in new] != [(p.commitment.pk, p.as_of) for p in to_create]:
+        raise ConflictError(_SIMULTANEOUS)
+    written = [(planned, pk) for planned, (pk, _, _) in zip(to_create, new, strict=True)]
+    through: Any = ProgressReport.milestones_done.through
+    insert_rows(
+        through,
+        (
+            {"progressreport_id": pk, "milestone_id": milestone_id}
+            for planned, pk in written
+            for milestone_id in planned.milestone_ids
+        ),
+    )
+    ids = {id(planned): pk for planned, pk in written}
+    answers = [
+        (ids.get(id(planned.answers), planned.answers.existing_id), pk)
+        for planned, pk in written
+        if planned.answers is not None
+    ]
+    if answers:
+        table = connection.ops.quote_name(ProgressReport._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET answers_id = %s WHERE id = %s",  # noqa: S608
+                answers,
+            )
+    writer = EventWriter(actor=actor, source=SOURCE)
+    writer.write(_events(plan, writer, written))
+    refresh_inputs({planned.commitment.pk for planned in to_create})
+
+
 @transaction.atomic
 def progress_import_apply(*, plan: ProgressImportPlan, actor: User) -> ProgressImportPlan:
     """Write a plan without errors in one transaction: the reports (imported, authored by
     `actor`) with their exact progress, their milestones done, one `progress.imported` audit
     event each, and the refreshed evaluation inputs of their commitments. No notifications are
-    sent."""
+    sent.
+
+    Written in bulk (see `commitments.imports.bulk`): the values were validated while
+    planning and the database's constraints still apply, so a 10,000-row history takes
+    seconds."""
     if actor is None or not getattr(actor, "pk", None):
         raise DomainError("Los reportes importados necesitan un autor: la persona que importa.")
     if not scope_for(actor).is_coordinator:
@@ -613,58 +695,11 @@ def progress_import_apply(*, plan: ProgressImportPlan, actor: User) -> ProgressI
         raise DomainError(plan.summary())
     if plan.applied:
         raise ConflictError("Esta importación ya se aplicó.")
-    to_create = plan.to_create
-    through: Any = ProgressReport.milestones_done.through
-    created: list[tuple[PlannedReport, ProgressReport]] = []
     try:
         with transaction.atomic():
-            for start in range(0, len(to_create), BATCH_SIZE):
-                chunk = to_create[start : start + BATCH_SIZE]
-                reports = [
-                    ProgressReport(
-                        commitment=planned.commitment,
-                        as_of=planned.as_of,
-                        state=planned.state,
-                        percent=planned.percent,
-                        indicator_value=planned.indicator_value,
-                        narrative=planned.narrative,
-                        author=actor,
-                        submitted_on=planned.submitted_on,
-                        submitted_at=_noon(planned.submitted_on),
-                        reviewed_by=planned.reviewed_by,
-                        reviewed_at=_noon(planned.reviewed_on) if planned.reviewed_on else None,
-                        validated_on=planned.validated_on,
-                        review_comment=planned.review_comment,
-                        imported=True,
-                    )
-                    for planned in chunk
-                ]
-                for planned, report in zip(chunk, reports, strict=True):
-                    report.progress_num, report.progress_den = _fraction(planned)
-                ProgressReport.objects.bulk_create(reports, batch_size=BATCH_SIZE)
-                pairs = list(zip(chunk, reports, strict=True))
-                through.objects.bulk_create(
-                    [
-                        through(progressreport_id=report.pk, milestone_id=milestone_id)
-                        for planned, report in pairs
-                        for milestone_id in planned.milestone_ids
-                    ],
-                    batch_size=BATCH_SIZE,
-                )
-                audit.record_many(_events(plan, pairs, actor), batch_size=BATCH_SIZE)
-                created.extend(pairs)
-            ids = {id(planned): report.pk for planned, report in created}
-            for planned, report in created:
-                if planned.answers is not None:
-                    # One small UPDATE each: far cheaper than bulk_update's CASE over thousands.
-                    report.answers_id = ids.get(id(planned.answers), planned.answers.existing_id)
-                    ProgressReport.objects.filter(pk=report.pk).update(answers_id=report.answers_id)
-            refresh_inputs({planned.commitment.pk for planned in to_create})
+            _write(plan, actor)
     except IntegrityError as exc:
-        raise ConflictError(
-            "No se pudo guardar la importación por un cambio simultáneo. No se guardó nada: "
-            "vuelva a cargar el archivo."
-        ) from exc
+        raise ConflictError(_SIMULTANEOUS) from exc
     plan.applied = True
     return plan
 

@@ -390,3 +390,61 @@ def test_it_exits_with_every_error_from_the_command_line(agreement, tmp_path, ca
     err = capsys.readouterr().err
     assert "fila 2, columna «Porcentaje de avance»" in err
     assert "fila 3, columna «Folio»" in err
+
+
+def test_it_writes_each_event_as_audit_build_would(agreement, world):
+    from acuerdos.audit import services as audit
+
+    coordinator = world.users["coordinator"]
+    file = xlsx_file(
+        [
+            HEADERS,
+            line(percent="42.5", validator="validator@imss.gob.mx", validated="02/06/2026"),
+            line(unit="Hidalgo", milestones="Diagnóstico", state="Devuelto", comment="Falta."),
+        ]
+    )
+    plan = progress_import(file=file, actor=coordinator)
+    assert plan.applied, plan.errors
+    for planned in plan.reports:
+        report = ProgressReport.objects.get(
+            commitment=planned.commitment, as_of=planned.as_of, state=planned.state
+        )
+        event = AuditEvent.objects.get(action="progress.imported", target_id=str(report.pk))
+        built = audit.build(
+            actor=coordinator,
+            action="progress.imported",
+            target=report,
+            commitment_id=report.commitment_id,
+            changes={
+                key: [None, value]
+                for key, value in {
+                    "state": report.state,
+                    "as_of": report.as_of,
+                    "percent": report.percent,
+                    "indicator_value": report.indicator_value,
+                    "milestones_done": sorted(m.pk for m in report.milestones_done.all()),
+                    "narrative": report.narrative,
+                    "submitted_on": report.submitted_on,
+                    "validated_on": report.validated_on,
+                    "review_comment": report.review_comment,
+                }.items()
+            },
+            context={
+                "file": plan.file_name,
+                "sha256": plan.file_sha256,
+                "row": f"Hoja «Acuerdos», fila {planned.row}",
+                "validator": report.reviewed_by.email if report.reviewed_by else None,
+            },
+            source="import",
+        )
+        for name in (
+            "actor_id",
+            "actor_label",
+            "target_type",
+            "target_label",
+            "commitment_id",
+            "changes",
+            "context",
+            "source",
+        ):
+            assert getattr(event, name) == getattr(built, name), name
