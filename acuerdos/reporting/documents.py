@@ -28,7 +28,14 @@ from acuerdos.evaluation.charts import (
     semaforo_bar,
     trend_lines,
 )
-from acuerdos.evaluation.rules import SEMAFORO, STATUS_LABELS, STATUS_ORDER, level_colour, shown
+from acuerdos.evaluation.rules import (
+    SEMAFORO,
+    STATUS_LABELS,
+    STATUS_ORDER,
+    Status,
+    level_colour,
+    shown,
+)
 from acuerdos.reporting.models import Audience
 from acuerdos.reporting.selectors import CommitmentLine, ReportContent
 
@@ -36,6 +43,13 @@ PRINT_CSS = Path(settings.BASE_DIR) / "static" / "reporting" / "print.css"
 LIST_LIMIT = {Audience.UNIT: 10_000, Audience.AREA: 40, Audience.REGION: 40, Audience.NATION: 30}
 """How many overdue / at-risk rows the PDF lists per audience (the XLSX lists them all)."""
 TOC_FROM_ROWS = 60
+STATUS_PLURAL = {
+    Status.ON_TRACK: "Compromisos en tiempo",
+    Status.AT_RISK: "Compromisos en riesgo",
+    Status.OVERDUE: "Compromisos vencidos",
+    Status.FULFILLED: "Compromisos cumplidos",
+    Status.CANCELLED: "Compromisos cancelados",
+}
 TITLES = {
     Audience.UNIT: "Informe de cumplimiento de la unidad",
     Audience.AREA: "Informe del área normativa",
@@ -173,6 +187,13 @@ def html_context(content: ReportContent) -> dict[str, Any]:
                     "n": count_text(figures.overdue_days_max if figures else 0),
                     "label": "días de atraso máximo",
                 },
+            ],
+            "ficha": [
+                ("Compromisos evaluados", count_text(figures.total if figures else 0)),
+                ("Nivel de cumplimiento", percent_text(levels[0][1])),
+                ("Avance promedio", percent_text(levels[1][1])),
+                ("Oportunidad del reporte", percent_text(levels[2][1])),
+                *((STATUS_PLURAL[s], count_text(counts[s])) for s in STATUS_ORDER),
             ],
             "definitions": DEFINITIONS,
             "trend_svg": trend_lines(
