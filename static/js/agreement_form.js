@@ -137,6 +137,11 @@
     });
   }
 
+  // A refused form: keyboard and screen-reader users land on the summary, whose links lead to
+  // each field with an error.
+  var summary = document.querySelector(".ac-error-summary");
+  if (summary && document.querySelector("[data-agreement-form]")) summary.focus();
+
   document.querySelectorAll("[data-agreement-form]").forEach(function (form) {
     setupTargetKind(form);
     setupMilestones(form);
