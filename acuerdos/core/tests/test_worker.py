@@ -23,7 +23,10 @@ from django.utils import timezone
 from acuerdos.core.models import JobFailure, ScheduleSlot
 from acuerdos.core.tasks import HEARTBEAT_TASK, claim_slot, record_job_failure
 from acuerdos.notifications.models import EmailAttempt, OutgoingEmail, OutgoingStatus
+from acuerdos.notifications.services import notify
 from acuerdos.notifications.tests.smtp import running_smtp
+from acuerdos.organization.models import User
+from acuerdos.organization.tests.factories import UserFactory
 
 ROOT = Path(settings.BASE_DIR)
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 11
@@ -219,16 +222,27 @@ def test_it_sends_each_email_once_and_runs_each_periodic_slot_once_with_two_cons
         for i in range(24)
     ]
     ids = [e.pk for e in emails]
+    people: list[User] = [UserFactory(email=f"enlace{i}@imss.gob.mx") for i in range(5)]
+    for person in people:
+        notify(recipients=[person], kind="progress.validated", title="Se validó su reporte")
     with running_smtp() as server, _consumers(tmp_path, server.port, [True, True, False]) as logs:
-        # Every e-mail is queued twice (a re-queue racing the first job): still sent once.
+        # Every e-mail is queued twice (a re-queue racing the first job), and the daily job
+        # twice (as two schedulers would): each e-mail goes once, each person gets one digest.
         _produce(
             server.port,
-            "from acuerdos.notifications.tasks import send_email\n"
-            f"for pk in {ids!r} * 2:\n    send_email(pk)\n",
+            "from acuerdos.notifications.tasks import daily_notifications, send_email\n"
+            f"for pk in {ids!r} * 2:\n    send_email(pk)\n"
+            "daily_notifications()\ndaily_notifications()\n",
         )
+        total = len(ids) + len(people)
         _wait(
-            lambda: OutgoingEmail.objects.filter(status=OutgoingStatus.SENT).count() == len(ids),
-            30,
+            lambda: (
+                OutgoingEmail.objects.filter(status=OutgoingStatus.SENT).count() == total
+                and ScheduleSlot.objects.filter(
+                    task_name="notifications.daily", duplicates=1
+                ).exists()
+            ),
+            60,
             "los correos no se enviaron",
             logs,
         )
@@ -250,9 +264,11 @@ def test_it_sends_each_email_once_and_runs_each_periodic_slot_once_with_two_cons
         time.sleep(1)
         outputs = [log.read_text(errors="replace") for log in logs]
 
-    assert sorted(m["To"] for m in server.messages) == sorted(e.to for e in emails)
+    expected = sorted([str(e.to) for e in emails] + [str(p.email) for p in people])
+    assert sorted(str(m["To"]) for m in server.messages) == expected
     assert set(OutgoingEmail.objects.values_list("attempts", flat=True)) == {1}
-    assert EmailAttempt.objects.count() == len(ids)
+    assert EmailAttempt.objects.count() == total
+    assert OutgoingEmail.objects.filter(dedupe_key__startswith="digest:").count() == len(people)
     # Each minute slot ran once: the second scheduler's run was counted and kept out.
     for slot in ScheduleSlot.objects.filter(task_name=HEARTBEAT_TASK):
         assert slot.duplicates <= 1
