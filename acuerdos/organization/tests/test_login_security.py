@@ -72,3 +72,23 @@ def test_it_takes_as_long_for_an_unknown_user_as_for_a_wrong_password(catalog):
     ratio = statistics.median(unknown) / statistics.median(known)
     # Without the dummy hash an unknown e-mail answers ~100× faster than a wrong password.
     assert 0.5 < ratio < 2.0, (known, unknown)
+
+
+@override_settings(PASSWORD_HASHERS=ARGON2, PASSWORD_RESET_PER_ADDRESS=1000)
+def test_it_takes_as_long_to_ask_a_reset_for_an_unknown_email_as_for_a_known_one(catalog):
+    from django.core.cache import cache
+
+    UserFactory(email="enlace@imss.gob.mx")
+    client = Client()
+    known, unknown = [], []
+    client.post("/accounts/contrasena/olvide/", {"email": "calentamiento@imss.gob.mx"})
+    for _ in range(7):
+        for bucket, email in ((known, "enlace@imss.gob.mx"), (unknown, "nadie@imss.gob.mx")):
+            started = time.perf_counter()
+            response = client.post("/accounts/contrasena/olvide/", {"email": email})
+            bucket.append(time.perf_counter() - started)
+            assert response.status_code == 302
+    cache.clear()
+    ratio = statistics.median(unknown) / statistics.median(known)
+    # The e-mail leaves from the worker after the commit: neither answer waits for SMTP.
+    assert 0.5 < ratio < 2.0, (known, unknown)

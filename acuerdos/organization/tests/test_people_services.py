@@ -245,11 +245,14 @@ def test_it_reactivates_a_person_without_giving_back_their_roles(world):
 # --- Password reset ------------------------------------------------------------------------------
 
 
-def test_it_sends_a_reset_link_to_a_known_active_account_and_audits_it(world):
+def test_it_sends_a_reset_link_to_a_known_active_account_and_audits_it(
+    world, django_capture_on_commit_callbacks
+):
     liaison = world.users["liaison"]
-    assert services.password_reset_request(
-        email="LIAISON@imss.gob.mx", base_url="http://testserver"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.password_reset_request(
+            email="LIAISON@imss.gob.mx", base_url="http://testserver"
+        )
     [message] = mail.outbox
     assert message.to == [liaison.email]
     assert message.subject == "Acuerdos IMSS: restablezca su contraseña"
@@ -262,6 +265,17 @@ def test_it_sends_a_reset_link_to_a_known_active_account_and_audits_it(world):
     assert actions_on(liaison)[-1] == "user.password_set"
 
 
+def test_it_sends_nothing_when_the_account_was_deactivated_before_the_worker_ran(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.password_reset_request(email="liaison@imss.gob.mx")
+    services.user_deactivate(user=world.users["liaison"], actor=world.users["coordinator"])
+    for callback in callbacks:
+        callback()
+    assert mail.outbox == []
+
+
 def test_it_sends_nothing_to_unknown_or_deactivated_addresses(world):
     services.user_deactivate(user=world.users["viewer"], actor=world.users["coordinator"])
     assert not services.password_reset_request(email="nadie@imss.gob.mx")
@@ -269,8 +283,13 @@ def test_it_sends_nothing_to_unknown_or_deactivated_addresses(world):
     assert mail.outbox == []
 
 
-def test_it_sends_at_most_three_reset_emails_an_hour_per_account(world):
-    with time_machine.travel(START, tick=False) as traveller:
+def test_it_sends_at_most_three_reset_emails_an_hour_per_account(
+    world, django_capture_on_commit_callbacks
+):
+    with (
+        time_machine.travel(START, tick=False) as traveller,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         sent = [services.password_reset_request(email="liaison@imss.gob.mx") for _ in range(5)]
         assert sent == [True, True, True, False, False]
         traveller.shift(dt.timedelta(minutes=61))
@@ -278,8 +297,11 @@ def test_it_sends_at_most_three_reset_emails_an_hour_per_account(world):
     assert len(mail.outbox) == 4
 
 
-def test_it_refuses_an_old_reset_link_once_the_account_is_deactivated(world):
-    services.password_reset_request(email="liaison@imss.gob.mx", base_url="http://testserver")
+def test_it_refuses_an_old_reset_link_once_the_account_is_deactivated(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.password_reset_request(email="liaison@imss.gob.mx", base_url="http://testserver")
     services.user_deactivate(user=world.users["liaison"], actor=world.users["coordinator"])
     response = Client().get(link_in(mail.outbox[0]))
     assert response.status_code == 200
