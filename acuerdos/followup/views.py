@@ -93,7 +93,13 @@ def decide(request: HttpRequest, pk: int, agreement_pk: int) -> HttpResponse:
         return render(
             request,
             "followup/_review_item.html",
-            {"meeting": meeting, "item": item, "form": form, "just_saved": saved},
+            {
+                "meeting": meeting,
+                "item": item,
+                "form": form,
+                "just_saved": saved,
+                "oob_decided": ReviewDecision.objects.filter(meeting=meeting).count(),
+            },
         )
     if saved:
         messages.success(

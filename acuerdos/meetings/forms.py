@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from acuerdos.meetings import minuta as minuta_files
@@ -21,6 +21,7 @@ from acuerdos.organization.models import Region, Unit, UnitKind
 INVALID_CHOICE = _("Seleccione una opción de la lista; la que indicó no está disponible.")
 REQUIRED = _("Este dato es obligatorio.")
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+KIND_ORDER = (UnitKind.OOAD, UnitKind.UMAE, UnitKind.WORKING_GROUP, UnitKind.NORMATIVE_AREA)
 
 
 def _date(label: Any) -> forms.DateField:
@@ -132,8 +133,16 @@ class MeetingForm(forms.Form):
     )
     start_date = _date(_("Fecha de inicio"))
     end_date = _date(_("Fecha de término"))
-    all_region_ooad = forms.BooleanField(label=_("Todas las OOAD de la región"), required=False)
-    all_region_umae = forms.BooleanField(label=_("Todas las UMAE de la región"), required=False)
+    all_region_ooad = forms.BooleanField(
+        label=_("Todas las OOAD de la región"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    all_region_umae = forms.BooleanField(
+        label=_("Todas las UMAE de la región"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     participants = UnitMultipleChoiceField(
         label=_("Unidades participantes"),
         queryset=Unit.objects.none(),
@@ -168,17 +177,17 @@ class MeetingForm(forms.Form):
             Unit.objects.filter(
                 Q(is_active=True) | Q(meetings=instance) if instance else Q(is_active=True)
             )
-            .filter(
-                kind__in=(
-                    UnitKind.OOAD,
-                    UnitKind.UMAE,
-                    UnitKind.WORKING_GROUP,
-                    UnitKind.NORMATIVE_AREA,
-                )
-            )
+            .filter(kind__in=KIND_ORDER)
             .select_related("region")
             .distinct()
-            .order_by("kind", "short_name")
+            .annotate(
+                kind_order=Case(
+                    *(When(kind=kind, then=Value(n)) for n, kind in enumerate(KIND_ORDER)),
+                    default=Value(len(KIND_ORDER)),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("kind_order", "short_name")
         )
 
     def clean_code(self) -> str:

@@ -123,3 +123,23 @@ def test_it_shows_the_review_in_constant_queries(world, clients, followup):
     assert_constant_queries(
         clients["coordinator"], reverse("followup:review", args=[followup.pk]), grow
     )
+
+
+def test_it_tells_the_agreement_page_where_it_was_reviewed(world, clients, followup, rf):
+    from django.template import Context, Template
+
+    from acuerdos.followup.services import review_record
+
+    review_record(
+        meeting=followup,
+        agreement=world.own,
+        kind="continues",
+        note="Sigue en curso.",
+        actor=world.users["coordinator"],
+    )
+    template = Template("{% load followup %}{% agreement_reviews agreement %}")
+    for persona, expected in (("liaison", True), ("other_liaison", False)):
+        request = rf.get("/")
+        request.user = world.users[persona]
+        html = template.render(Context({"request": request, "agreement": world.own}))
+        assert ("Revisado en Reunión de seguimiento Centro: Continúa" in html) is expected
