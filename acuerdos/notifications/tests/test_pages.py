@@ -88,3 +88,15 @@ def test_it_shows_coordinators_what_failed_and_lets_them_send_it_again(
 def test_it_warns_when_no_scheduler_runs(clients):
     html = clients["coordinator"].get("/notificaciones/trabajos/").content.decode()
     assert "programador de tareas" in html
+
+
+def test_it_links_the_worker_page_from_the_inbox_for_coordinators_only(clients):
+    assert (
+        'href="/notificaciones/trabajos/"'
+        in clients["coordinator"].get("/notificaciones/").content.decode()
+    )
+    for persona in ("liaison", "validator", "viewer"):
+        assert (
+            "/notificaciones/trabajos/"
+            not in clients[persona].get("/notificaciones/").content.decode()
+        )
