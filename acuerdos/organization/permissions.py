@@ -11,11 +11,11 @@ from django.http import Http404
 
 from acuerdos.organization import selectors
 from acuerdos.organization.models import Membership, User
-from acuerdos.organization.scope import scope_for
 
 
 def _require_coordinator(user: Any) -> None:
-    if not scope_for(user).is_coordinator:
+    # The same permission as the people list (coordinators; superusers hold every permission).
+    if not user.has_perm("acuerdos.manage"):
         raise PermissionDenied("Solo la Coordinación central administra las cuentas.")
 
 
