@@ -2,8 +2,9 @@
 
 A notification starts `pending` for e-mail. The digest gathers every pending one per person into
 one e-mail (Spanish text and HTML, links to each notification) queued in the outbox, and marks
-them `sent` (`emailed_at`). People who turned e-mail off in their preferences, and inactive
-accounts, get nothing by e-mail: their notifications are marked `skipped` and stay in the app.
+them `sent` (`emailed_at`); it lists the newest 40 and counts the rest. People who turned e-mail
+off in their preferences, and inactive accounts, get nothing by e-mail: their notifications are
+marked `skipped` and stay in the app, as do notifications left pending for more than a week.
 The outbox key `digest:<user>:<date>` makes a second run on the same day send nothing new;
 what arrives after the day's digest waits for the next day's.
 """
@@ -32,6 +33,9 @@ from acuerdos.notifications.models import (
 from acuerdos.organization.models import User
 
 CHUNK = 900
+# At most this many notifications are listed in one digest (the rest: "y N avisos más").
+MAX_ITEMS = 40
+STALE_AFTER = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -71,18 +75,20 @@ def _mark(ids: list[int], status: str, emailed_at: dt.datetime | None) -> None:
 
 def _render(user: User, rows: list[dict[str, Any]], on: dt.date) -> OutgoingEmail:
     base = site_url()
+    newest_first = sorted(rows, key=lambda row: row["pk"], reverse=True)
     items = [
         {
             "title": row["title"],
             "body": row["body"],
             "link": base + reverse("notifications:open", args=[row["pk"]]),
         }
-        for row in rows
+        for row in newest_first[:MAX_ITEMS]
     ]
     context = {
         "user": user,
         "items": items,
-        "count": len(items),
+        "count": len(rows),
+        "more": max(len(rows) - MAX_ITEMS, 0),
         "day": long_date(on),
         "inbox_url": base + reverse("notifications:inbox"),
         "preferences_url": base + reverse("notifications:preferences"),
@@ -103,6 +109,11 @@ def _render(user: User, rows: list[dict[str, Any]], on: dt.date) -> OutgoingEmai
 def digests_send(*, on: dt.date) -> DigestResult:
     """Queue the day's digest for everyone with pending notifications (a fixed number of
     queries, plus one per 900 notifications marked)."""
+    # Week-old news is not worth an e-mail (e.g. the backlog when e-mail is first switched on):
+    # it stays in the app.
+    stale = Notification.objects.filter(
+        email_status=EmailStatus.PENDING, created_at__lt=timezone.now() - STALE_AFTER
+    ).update(email_status=EmailStatus.SKIPPED)
     pending = list(
         Notification.objects.filter(email_status=EmailStatus.PENDING)
         .order_by("recipient_id", "created_at", "pk")
@@ -112,7 +123,7 @@ def digests_send(*, on: dt.date) -> DigestResult:
     for row in pending:
         by_user[row["recipient_id"]].append(dict(row))
     if not by_user:
-        return DigestResult(0, 0, 0)
+        return DigestResult(0, 0, stale)
     users = User.objects.in_bulk(list(by_user))
     email_off = set(
         NotificationPreference.objects.filter(
@@ -138,7 +149,7 @@ def digests_send(*, on: dt.date) -> DigestResult:
     now = timezone.now()
     _mark(carried, EmailStatus.SENT, now)
     _mark(skipped, EmailStatus.SKIPPED, None)
-    return DigestResult(len(emails), len(carried), len(skipped))
+    return DigestResult(len(emails), len(carried), len(skipped) + stale)
 
 
 def daily_notifications(*, on: dt.date) -> DailyResult:

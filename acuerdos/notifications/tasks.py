@@ -33,8 +33,10 @@ def requeue_due_emails() -> int:
     return len(due)
 
 
-# 13:00 UTC is 07:00 in Mexico City (UTC−6 all year): huey evaluates crontabs in UTC.
-@db_periodic_task(crontab(hour="13", minute="0"))
+# 13:00 UTC is 07:00 in Mexico City (UTC−6 all year): huey evaluates crontabs in UTC. Offered
+# every hour until the evening, so that a worker that was down at 07:00 still sends the day's
+# reminders when it comes back; the day's slot lets only the first run do the work.
+@db_periodic_task(crontab(hour="13-23", minute="0"))
 def daily_notifications() -> str:
     """Once a day: reminders, then the digests — once per day even if two schedulers run."""
     on = today()

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from acuerdos.notifications import digest
 from acuerdos.notifications.models import (
@@ -134,3 +135,29 @@ def test_it_reminds_and_emails_the_digest_from_the_daily_command(
         "Hoy vence el compromiso TST-CEN-2026-0002 · Hidalgo"
         in other.get_body(("plain",)).get_content()
     )
+
+
+def test_it_lists_the_newest_forty_and_counts_the_rest(
+    world, smtp_server, django_capture_on_commit_callbacks
+):
+    liaison = world.users["liaison"]
+    for i in range(45):
+        _notify(liaison, f"Aviso número {i}")
+    with django_capture_on_commit_callbacks(execute=True):
+        digest.digests_send(on=DAY)
+    (message,) = smtp_server.messages
+    text = message.get_body(("plain",)).get_content()
+    assert message["Subject"] == "Acuerdos IMSS: 45 avisos del 30 de septiembre de 2026"
+    titles = [line.strip() for line in text.splitlines() if line.startswith("- ")]
+    assert len(titles) == 40
+    assert (titles[0], titles[-1]) == ("- Aviso número 44", "- Aviso número 5")
+    assert "Y 5 avisos más en el sistema." in text
+    assert Notification.objects.filter(email_status=EmailStatus.SENT).count() == 45
+
+
+def test_it_does_not_email_week_old_notifications(world, smtp_server):
+    old = _notify(world.users["liaison"], "Aviso viejo")
+    Notification.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    assert digest.digests_send(on=DAY) == digest.DigestResult(0, 0, 1)
+    old.refresh_from_db()
+    assert old.email_status == EmailStatus.SKIPPED and old.read_at is None
