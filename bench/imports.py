@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/imports.py [--rows 10000] [--commitments 100000]
                                       [--databases sqlite,postgresql] [--keep]
+                                      [--imports-only]
 
 On a throwaway SQLite database and, if PostgreSQL answers, a throwaway PostgreSQL database
 (created and dropped here), each step runs in its own process so that its peak memory (peak RSS,
@@ -9,7 +10,8 @@ read with `os.wait4` when the process ends) is its own:
 
 1. import a generated 10,000-row XLSX end to end (parse, match, validate, write — the service
    the screen and `import_agreements` call), against the floor of just reading the same file
-   with openpyxl in read-only mode;
+   with openpyxl in read-only mode; then a 10,000-row progress history of those agreements
+   (`import_progress`), against the same floor for its file;
 2. export 100,000 commitments to XLSX and CSV through the export view (the same call as the
    «Exportar» buttons: scoping, statuses of the evaluation, semáforo fills, audit), against the
    floor of writing the same base columns from one raw SQL query with xlsxwriter / csv;
@@ -112,7 +114,9 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def measure_vendor(vendor: str, rows: int, commitments: int, work: Path) -> dict[str, Any]:
+def measure_vendor(
+    vendor: str, rows: int, commitments: int, work: Path, *, imports_only: bool = False
+) -> dict[str, Any]:
     url = fresh_database(vendor, work)
     env = env_for(url, work)
     print(f"{vendor}: base de datos desechable, migraciones y catálogo…", flush=True)
@@ -126,6 +130,14 @@ def measure_vendor(vendor: str, rows: int, commitments: int, work: Path) -> dict
     result["floor"], result["floor_rss"] = run(env, "floor", str(xlsx))
     result["import"], result["import_rss"] = run(env, "import", str(xlsx))
     result["reimport"], _ = run(env, "import", str(xlsx))
+    progress = work / f"avances-{vendor}.xlsx"
+    run(env, "make-progress-file", str(progress), str(rows))
+    print(f"{vendor}: importación de {rows:,} reportes de avance…", flush=True)
+    result["progress_floor"], _ = run(env, "floor", str(progress))
+    result["progress"], result["progress_rss"] = run(env, "progress-import", str(progress))
+    result["progress_again"], _ = run(env, "progress-import", str(progress))
+    if imports_only:
+        return result
     print(f"{vendor}: {commitments:,} compromisos para exportar…", flush=True)
     result["seed"], _ = run(env, "seed", str(commitments))
     for fmt in ("csv", "xlsx"):
@@ -174,6 +186,30 @@ def report(results: list[dict[str, Any]]) -> None:
             f"{floor['seconds']:>9.2f}s{again['seconds'] / floor['seconds']:>7.2f}×"
             f"{'':>14}   escribe: {again['written']}"
         )
+        progress, base = r["progress"], r["progress_floor"]
+        ratio = progress["seconds"] / base["seconds"]
+        label = f"importar {progress['rows']:,} reportes de avance (XLSX)"
+        print(
+            f"{'':<11}{label:<44}{progress['seconds']:>9.2f}s{base['seconds']:>9.2f}s"
+            f"{ratio:>7.2f}×{r['progress_rss']:>11.0f} MB   ≤ 3× piso: {mark(ratio <= 3)}"
+        )
+        print(
+            f"{'':<11}{'  de ello: leer, reconocer y validar (plan)':<44}"
+            f"{progress['plan_seconds']:>9.2f}s{'':>10}"
+            f"{progress['plan_seconds'] / base['seconds']:>7.2f}×"
+        )
+        print(
+            f"{'':<11}{'  de ello: escribir (una transacción)':<44}"
+            f"{progress['apply_seconds']:>9.2f}s"
+        )
+        again = r["progress_again"]
+        print(
+            f"{'':<11}{'reimportar los avances (sin cambios)':<44}{again['seconds']:>9.2f}s"
+            f"{base['seconds']:>9.2f}s{again['seconds'] / base['seconds']:>7.2f}×"
+            f"{'':>14}   escribe: {again['written']}"
+        )
+        if "export_xlsx" not in r:
+            continue
         for fmt in ("xlsx", "csv"):
             ours, base = r[f"export_{fmt}"], r[f"floor_{fmt}"]
             ratio = ours["seconds"] / base["seconds"]
@@ -205,6 +241,9 @@ def main() -> None:
     parser.add_argument("--commitments", type=int, default=100_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument(
+        "--imports-only", action="store_true", help="skip the exports and the zip bomb"
+    )
     parser.add_argument("--step", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.step:
@@ -220,7 +259,11 @@ def main() -> None:
         for vendor in vendors:
             (work / "bench.sqlite3").unlink(missing_ok=True)
             try:
-                results.append(measure_vendor(vendor, args.rows, args.commitments, work))
+                results.append(
+                    measure_vendor(
+                        vendor, args.rows, args.commitments, work, imports_only=args.imports_only
+                    )
+                )
             finally:
                 drop_database(vendor)
     finally:
@@ -263,6 +306,8 @@ def step(argv: list[str]) -> None:
     handlers: dict[str, Callable[[], dict[str, Any]]] = {
         "make-file": lambda: step_make_file(Path(rest[0]), int(rest[1])),
         "import": lambda: step_import(Path(rest[0])),
+        "make-progress-file": lambda: step_make_progress_file(Path(rest[0]), int(rest[1])),
+        "progress-import": lambda: step_progress_import(Path(rest[0])),
         "seed": lambda: step_seed(int(rest[0])),
         "export": lambda: step_export(rest[0]),
         "export-floor": lambda: step_export_floor(rest[0]),
@@ -406,6 +451,76 @@ def step_import(path: Path) -> dict[str, Any]:
         "commitments": plan.commitments_to_create,
         "written": Agreement.objects.count() - before,
         "total_commitments": Commitment.objects.count(),
+    }
+
+
+def step_make_progress_file(path: Path, rows: int) -> dict[str, Any]:
+    """A progress history of the imported agreements: one report per commitment (percent or
+    indicator value as its target asks), dated after the meeting, validated or sent."""
+    import datetime as dt
+    import random
+
+    import xlsxwriter
+
+    from acuerdos.commitments.imports.headers import PROGRESS_FIELDS
+    from acuerdos.commitments.models import Commitment, TargetKind
+
+    rng = random.Random(8)
+    commitments = list(
+        Commitment.objects.filter(agreement__folio__startswith=FOLIO_SERIES)
+        .order_by("agreement__folio", "responsible_unit__short_name")
+        .values_list("agreement__folio", "responsible_unit__short_name", "target_kind", "baseline")[
+            :rows
+        ]
+    )
+    index = {f.key: i for i, f in enumerate(PROGRESS_FIELDS)}
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet("Avances")
+    date = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write_string(0, 0, "Historial de avances (banco de pruebas)")
+    for column, item in enumerate(PROGRESS_FIELDS):
+        sheet.write_string(1, column, item.label)
+    for number, (folio, unit, kind, baseline) in enumerate(commitments, start=2):
+        as_of = dt.datetime(2026, 5, 31) + dt.timedelta(days=rng.randint(0, 120))
+        sheet.write_string(number, index["folio"], folio)
+        sheet.write_string(number, index["unit"], unit)
+        sheet.write_datetime(number, index["as_of"], as_of, date)
+        if kind == TargetKind.INDICATOR:
+            sheet.write_number(number, index["indicator_value"], float(baseline or 0) + 5)
+        else:
+            sheet.write_number(number, index["percent"], rng.choice([10, 25, 40, 55, 70, 100]))
+        sheet.write_string(
+            number,
+            index["narrative"],
+            "Se concluyó la licitación y se contrató al personal de la unidad.",
+        )
+        sheet.write_string(number, index["state"], "Validado" if rng.random() < 0.8 else "Enviado")
+    workbook.close()
+    return {"rows": len(commitments), "bytes": path.stat().st_size}
+
+
+def step_progress_import(path: Path) -> dict[str, Any]:
+    """The service the screen's «Importar» and `import_progress` call, timed in two halves."""
+    from acuerdos.commitments.imports import ImportFile
+    from acuerdos.progress.imports import progress_import_apply, progress_import_plan
+    from acuerdos.progress.models import ProgressReport
+
+    actor = _coordinator()
+    before = ProgressReport.objects.count()
+    started = time.perf_counter()
+    plan = progress_import_plan(file=ImportFile.from_path(path))
+    planned = time.perf_counter()
+    if plan.errors:
+        raise SystemExit("\n".join(str(e) for e in plan.errors[:20]))
+    if plan.to_create:
+        progress_import_apply(plan=plan, actor=actor)
+    done = time.perf_counter()
+    return {
+        "seconds": done - started,
+        "plan_seconds": planned - started,
+        "apply_seconds": done - planned,
+        "rows": len(plan.reports),
+        "written": ProgressReport.objects.count() - before,
     }
 
 

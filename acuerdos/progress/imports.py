@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from acuerdos.commitments.imports.bulk import EventWriter, insert_rows
@@ -44,7 +44,7 @@ from acuerdos.commitments.imports.values import (
     parse_decimal,
     quantize,
 )
-from acuerdos.commitments.models import Agreement, Commitment, TargetKind
+from acuerdos.commitments.models import Agreement, Commitment, Milestone, TargetKind
 from acuerdos.core.dates import today
 from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.core.exports import Column, ColumnKind, write_xlsx
@@ -110,6 +110,8 @@ class PlannedReport:
     percent: Decimal | None = None
     indicator_value: Decimal | None = None
     milestone_ids: list[int] = field(default_factory=list)
+    # The exact progress (PRODUCT.md §3.2) as the progress services store it.
+    progress: tuple[int, int] = (0, 1)
     narrative: str = ""
     review_comment: str = ""
     row: int = 0
@@ -174,6 +176,19 @@ class ProgressImportPlan:
         return sentence + "."
 
 
+# What planning and writing read of a commitment (the rest is never touched).
+_COMMITMENT_FIELDS = (
+    "agreement",
+    "responsible_unit",
+    "target_kind",
+    "indicator_name",
+    "baseline",
+    "target_value",
+    "start_date",
+    "cancelled_on",
+)
+
+
 class _Planner:
     def __init__(self, file: ImportFile) -> None:
         self.file = file
@@ -182,23 +197,41 @@ class _Planner:
         self.unknown: dict[str, UnknownName] = {}
         self.reports: list[PlannedReport] = []
         self.groups: dict[tuple[int, dt.date], list[PlannedReport]] = {}
-        self.agreements: dict[str, Agreement] = {}
+        # Folio → its commitments (agreement and unit attached), and each milestones-kind
+        # commitment's milestones: read once, as plain lists, for the whole file.
+        self.agreements: dict[str, list[Commitment]] = {}
+        self.milestones: dict[int, list[Milestone]] = {}
         self.users: dict[str, User | None] = {}
         self.today = today()
 
     def load_agreements(self, folios: Sequence[str]) -> None:
-        commitments = Prefetch(
-            "commitments",
-            queryset=Commitment.objects.select_related("responsible_unit").prefetch_related(
-                "milestones"
-            ),
-        )
         unique = sorted(set(folios))
         for start in range(0, len(unique), BATCH_SIZE):
-            for agreement in Agreement.objects.filter(
-                folio__in=unique[start : start + BATCH_SIZE]
-            ).prefetch_related(commitments):
-                self.agreements[agreement.folio] = agreement
+            chunk = unique[start : start + BATCH_SIZE]
+            for folio in Agreement.objects.filter(folio__in=chunk).values_list("folio", flat=True):
+                self.agreements[folio] = []
+            for commitment in (
+                Commitment.objects.filter(agreement__folio__in=chunk)
+                .select_related("agreement")
+                .only(*_COMMITMENT_FIELDS, "agreement__folio")
+                .order_by("agreement_id", "id")  # as agreement.commitments.all()
+            ):
+                # The units come from the matcher's catalog (loaded once), not one per row.
+                unit = self.units.units.get(commitment.responsible_unit_id)
+                if unit is not None:
+                    commitment.responsible_unit = unit
+                self.agreements[commitment.agreement.folio].append(commitment)
+        staged = [
+            c.pk
+            for commitments in self.agreements.values()
+            for c in commitments
+            if c.target_kind == TargetKind.MILESTONES
+        ]
+        for start in range(0, len(staged), BATCH_SIZE):
+            for milestone in Milestone.objects.filter(
+                commitment_id__in=staged[start : start + BATCH_SIZE]
+            ).order_by("commitment_id", "order", "due_date"):
+                self.milestones.setdefault(milestone.commitment_id, []).append(milestone)
 
     def user(self, email: str) -> User | None:
         key = email.strip().lower()
@@ -225,15 +258,14 @@ class _Planner:
         if not folio:
             view.error("folio", "Falta el folio del acuerdo.")
             return None
-        agreement = self.agreements.get(folio)
-        if agreement is None:
+        commitments = self.agreements.get(folio)
+        if commitments is None:
             view.error(
                 "folio",
                 f"No existe el acuerdo con folio «{folio}»: importe primero los acuerdos o "
                 "revise el folio (debe ser el folio completo, p. ej. RR8-CEN-2026-0001).",
             )
             return None
-        commitments = list(agreement.commitments.all())
         names = ", ".join(c.responsible_unit.short_name for c in commitments)
         shown = view.text("unit")
         if not shown:
@@ -310,14 +342,14 @@ class _Planner:
                 return
             planned.indicator_value = quantize(number, 4)
         else:
-            milestones = {normalize(m.name): m for m in commitment.milestones.all()}
+            milestones = {normalize(m.name): m for m in self.milestones.get(commitment.pk, [])}
             for piece in _MILESTONE_SPLIT.split(view.text("milestones_done")):
                 name = piece.strip(" -•")
                 if not name:
                     continue
                 milestone = milestones.get(normalize(name))
                 if milestone is None:
-                    valid = "; ".join(m.name for m in commitment.milestones.all())
+                    valid = "; ".join(m.name for m in self.milestones.get(commitment.pk, []))
                     view.error(
                         "milestones_done" if view.has("milestones_done") else "folio",
                         f"«{name}» no es un hito de {commitment}; sus hitos son: {valid}. "
@@ -402,6 +434,15 @@ class _Planner:
         if state in (ReportState.RETURNED, ReportState.REJECTED) and not planned.review_comment:
             planned.review_comment = MISSING_REVIEW_COMMENT
         self.value(view, commitment, planned)
+        planned.progress = report_fraction(
+            target_kind=commitment.target_kind,
+            percent=planned.percent,
+            indicator_value=planned.indicator_value,
+            baseline=commitment.baseline,
+            target_value=commitment.target_value,
+            milestone_weights=[(m.pk, m.weight) for m in self.milestones.get(commitment.pk, [])],
+            milestones_done=planned.milestone_ids,
+        )
         # Several reports may share a commitment and an as-of date (returned, then answered
         # with the same date), but only one of them can still be in force.
         group = self.groups.setdefault((commitment.pk, as_of), [])
@@ -420,15 +461,35 @@ class _Planner:
         self.reports.append(planned)
 
     def compare(self) -> None:
-        by_key: dict[tuple[int, dt.date], list[ProgressReport]] = {}
+        by_key: dict[tuple[int, dt.date], list[_SavedReport]] = {}
+        by_id: dict[int, _SavedReport] = {}
         ids = sorted({r.commitment.pk for r in self.reports})
         for start in range(0, len(ids), BATCH_SIZE):
-            for report in (
+            for values in (
                 ProgressReport.objects.filter(commitment_id__in=ids[start : start + BATCH_SIZE])
                 .exclude(state=ReportState.DRAFT)
-                .prefetch_related("milestones_done")
+                .order_by("commitment_id", "-as_of", "-created_at")  # as the model orders
+                .values_list(
+                    "pk",
+                    "state",
+                    "percent",
+                    "indicator_value",
+                    "narrative",
+                    "commitment_id",
+                    "as_of",
+                )
             ):
-                by_key.setdefault((report.commitment_id, report.as_of), []).append(report)
+                pk, state, percent, value, narrative, commitment_id, as_of = values
+                saved = _SavedReport(pk, state, percent, value, narrative)
+                by_id[pk] = saved
+                by_key.setdefault((commitment_id, as_of), []).append(saved)
+        through: Any = ProgressReport.milestones_done.through
+        report_ids = list(by_id)
+        for start in range(0, len(report_ids), BATCH_SIZE):
+            for report_id, milestone_id in through.objects.filter(
+                progressreport_id__in=report_ids[start : start + BATCH_SIZE]
+            ).values_list("progressreport_id", "milestone_id"):
+                by_id[report_id].milestone_ids.append(milestone_id)
         for key, group in self.groups.items():
             unused = list(by_key.get(key, []))
             unmatched: list[PlannedReport] = []
@@ -447,7 +508,7 @@ class _Planner:
             planned, current = unmatched[0], unused[0]
             self.issues.error(
                 f"Ya existe un reporte de {planned.commitment} al {_day(planned.as_of)} con "
-                f"otros datos (en el sistema: «{current.get_state_display()}», "
+                f"otros datos (en el sistema: «{ReportState(current.state).label}», "
                 f"{_value_text(current)}). Esta versión no modifica reportes: quite la fila o "
                 "déjela igual a lo registrado.",
                 row=planned.row,
@@ -469,20 +530,32 @@ class _Planner:
                     current.answers = previous
 
 
-def _value_text(report: ProgressReport) -> str:
+@dataclass
+class _SavedReport:
+    """A sent report already in the database, as plain values."""
+
+    pk: int
+    state: str
+    percent: Decimal | None
+    indicator_value: Decimal | None
+    narrative: str
+    milestone_ids: list[int] = field(default_factory=list)
+
+
+def _value_text(report: _SavedReport) -> str:
     if report.percent is not None:
         return f"{report.percent.normalize():f} %"
     if report.indicator_value is not None:
         return f"valor {report.indicator_value.normalize():f}"
-    return f"{len(report.milestones_done.all())} hitos cumplidos"
+    return f"{len(report.milestone_ids)} hitos cumplidos"
 
 
-def _same(planned: PlannedReport, report: ProgressReport) -> bool:
+def _same(planned: PlannedReport, report: _SavedReport) -> bool:
     return (
         report.state == planned.state
         and report.percent == planned.percent
         and report.indicator_value == planned.indicator_value
-        and sorted(m.pk for m in report.milestones_done.all()) == sorted(planned.milestone_ids)
+        and sorted(report.milestone_ids) == sorted(planned.milestone_ids)
         and report.narrative.strip() == planned.narrative
     )
 
@@ -561,12 +634,12 @@ def _snapshot(planned: PlannedReport) -> dict[str, Any]:
     }
 
 
-def _label(planned: PlannedReport) -> str:
+def _label(planned: PlannedReport, states: dict[str, str]) -> str:
     """As `str(report)` reads, without following foreign keys."""
     commitment = planned.commitment
     return (
         f"{commitment.agreement.folio} · {commitment.responsible_unit.short_name} · "
-        f"{planned.as_of:%d/%m/%Y} · {ReportState(planned.state).label}"
+        f"{planned.as_of:%d/%m/%Y} · {states[planned.state]}"
     )
 
 
@@ -574,13 +647,14 @@ def _events(
     plan: ProgressImportPlan, writer: EventWriter, written: Sequence[tuple[PlannedReport, int]]
 ) -> Iterator[dict[str, Any]]:
     """One `progress.imported` event per report written, as `audit.build()` fills it."""
+    states = {state.value: str(state.label) for state in ReportState}
     for planned, pk in written:
         row = f"fila {planned.row}"
         yield writer.event(
             action="progress.imported",
             target=ProgressReport,
             target_id=pk,
-            label=_label(planned),
+            label=_label(planned, states),
             commitment_id=planned.commitment.pk,
             changes=_snapshot(planned),
             context={
@@ -592,22 +666,8 @@ def _events(
         )
 
 
-def _fraction(planned: PlannedReport) -> tuple[int, int]:
-    """The report's exact progress (PRODUCT.md §3.2), as the progress services store it."""
-    commitment = planned.commitment
-    return report_fraction(
-        target_kind=commitment.target_kind,
-        percent=planned.percent,
-        indicator_value=planned.indicator_value,
-        baseline=commitment.baseline,
-        target_value=commitment.target_value,
-        milestone_weights=[(m.pk, m.weight) for m in commitment.milestones.all()],
-        milestones_done=planned.milestone_ids,
-    )
-
-
 def _report_row(planned: PlannedReport, author_id: int) -> dict[str, Any]:
-    num, den = _fraction(planned)
+    num, den = planned.progress
     return {
         "commitment_id": planned.commitment.pk,
         "as_of": planned.as_of,
