@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from acuerdos.core.pagination import paginate
 from acuerdos.notifications import selectors
@@ -79,6 +79,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("notifications:inbox"))
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     """Preferencias de notificación: the daily e-mail digest on or off."""
