@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +21,8 @@ from acuerdos.followup.permissions import access_review, access_review_agreement
 from acuerdos.followup.services import review_record
 from acuerdos.meetings.models import Meeting
 from acuerdos.progress.services import Upload
+
+PER_PAGE = 50  # a region has hundreds of agreements: the most overdue come first
 
 
 def _initial(decision: ReviewDecision | None) -> dict[str, object]:
@@ -37,6 +40,7 @@ def _render_page(
     status: int = 200,
 ) -> HttpResponse:
     agenda = selectors.review_agenda(request.user, meeting)
+    page = Paginator(agenda.items, PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         (
             item,
@@ -44,12 +48,12 @@ def _render_page(
             if item.agreement.pk == bound_pk and bound is not None
             else DecisionForm(initial=_initial(item.decision), prefix=f"a{item.agreement.pk}"),
         )
-        for item in agenda.items
+        for item in page.object_list
     ]
     return render(
         request,
         "followup/review.html",
-        {"meeting": meeting, "agenda": agenda, "rows": rows},
+        {"meeting": meeting, "agenda": agenda, "rows": rows, "page": page},
         status=status,
     )
 

@@ -118,7 +118,16 @@ def test_it_redirects_without_htmx(world, clients, followup):
 
 def test_it_shows_the_review_in_constant_queries(world, clients, followup):
     def grow() -> None:
-        many_agreements(world.meeting, 20)
+        from acuerdos.followup.services import review_record
+
+        for n, agreement in enumerate(many_agreements(world.meeting, 20)):
+            if n % 2:
+                review_record(
+                    meeting=followup,
+                    agreement=agreement,
+                    kind="continues",
+                    actor=world.users["coordinator"],
+                )
 
     assert_constant_queries(
         clients["coordinator"], reverse("followup:review", args=[followup.pk]), grow
