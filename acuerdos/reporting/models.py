@@ -70,6 +70,13 @@ class Report(models.Model):
         related_name="+",
     )
     figures = models.JSONField(_("cifras"), default=dict)
+    bundle = models.CharField(
+        _("juego"),
+        max_length=60,
+        db_index=True,
+        default="",
+        help_text=_("Igual en el PDF y el XLSX de una misma generación."),
+    )
 
     objects = ReportQuerySet.as_manager()
 

@@ -307,6 +307,7 @@ def meeting_pack_generate(
                     sha256=hashlib.sha256(data).hexdigest(),
                     size=len(data),
                     generated_by=actor if getattr(actor, "pk", None) else None,
+                    bundle=f"paquete-{region.pk}-{stamp}",
                     figures={
                         "units": len(pack.units),
                         "open": sum(len(u.lines) for u in pack.units),

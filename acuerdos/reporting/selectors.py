@@ -365,9 +365,21 @@ def cutoff_contents(
 
 
 def reports_for(user: Any) -> QuerySet[Report]:
-    """The Informes inbox: the reports the user may see, latest first."""
+    """The Informes inbox: the PDF of each report the user may see, latest first (the XLSX of
+    the same generation is attached by `with_spreadsheets`)."""
     return (
         Report.objects.visible_to(user)
-        .select_related("cutoff")
-        .order_by("-as_of", "audience", "audience_code", "format")
+        .filter(format="pdf")
+        .order_by("-as_of", "audience", "audience_code", "-generated_at")
     )
+
+
+def with_spreadsheets(user: Any, pdfs: Sequence[Report]) -> list[tuple[Report, Report | None]]:
+    """Each PDF with the XLSX of the same generation, in one query."""
+    xlsx = {
+        r.bundle: r
+        for r in Report.objects.visible_to(user).filter(
+            format="xlsx", bundle__in=[p.bundle for p in pdfs]
+        )
+    }
+    return [(pdf, xlsx.get(pdf.bundle)) for pdf in pdfs]

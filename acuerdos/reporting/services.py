@@ -84,6 +84,7 @@ def report_store(
                 size=len(data),
                 generated_by=actor if getattr(actor, "pk", None) else None,
                 figures=content.figures(),
+                bundle=f"corte-{content.cutoff.pk}-{ref.kind}-{ref.key or 0}",
             )
             report.file.name = stored
             report.full_clean(validate_constraints=False)

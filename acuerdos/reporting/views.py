@@ -32,6 +32,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "reporting/inbox.html",
         {
             "page": page,
+            "rows": selectors.with_spreadsheets(request.user, list(page.object_list)),
             "form": form,
             "pack_form": PackForm() if scope_for(request.user).is_coordinator else None,
         },

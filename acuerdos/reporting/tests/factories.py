@@ -47,6 +47,7 @@ def stored_report(kind: str, code: str | None = None, fmt: str = ReportFormat.PD
         format=fmt,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
+        bundle=f"prueba-{kind}-{code}",
     )
     report.file.name = stored
     report.save()
