@@ -417,33 +417,27 @@ def _reset_recently_requested(user: User) -> int:
     ).count()
 
 
-@transaction.atomic
-def password_reset_request(*, email: str, base_url: str | None = None) -> bool:
-    """Someone asked to reset the password of `email`. An active account gets a one-time link
-    (at most `PASSWORD_RESET_PER_HOUR` e-mails an hour, default 3); an unknown or deactivated
-    address gets nothing. The caller answers the same in every case, so the page never tells
-    whether an account exists; the e-mail leaves from the worker once this commits, so that the
-    answer takes as long for an unknown address as for a known one. Audited as
-    `user.password_reset_requested`. Returns whether an e-mail was queued (for tests and logs,
-    never for the page)."""
+def password_reset_ask(*, email: str, base_url: str | None = None) -> None:
+    """Someone asked to reset the password of `email`: hand it to the worker without reading
+    anything, so that the page answers the same, and just as fast, whether or not an account
+    exists (no enumeration, not even by timing)."""
     from acuerdos.organization import tasks  # the job module imports this one
 
+    tasks.send_password_reset(email.strip()[:254], base_url)
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, base_url: str | None = None) -> bool:
+    """Run by the worker for `password_reset_ask`. An active account gets a one-time link (at
+    most `PASSWORD_RESET_PER_HOUR` e-mails an hour, default 3); an unknown or deactivated
+    address gets nothing. Audited as `user.password_reset_requested` (a refused send rolls the
+    audit row back and the worker tries again). Returns whether an e-mail was sent."""
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
         return False
     if _reset_recently_requested(user) >= getattr(settings, "PASSWORD_RESET_PER_HOUR", 3):
         return False
-    audit.record(actor=user, action="user.password_reset_requested", target=user)
-    user_id = user.pk
-    transaction.on_commit(lambda: tasks.send_password_reset(user_id, base_url))
-    return True
-
-
-def password_reset_send(*, user_id: int, base_url: str | None = None) -> bool:
-    """E-mail the reset link of an account that is still active (run by the worker)."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        return False
+    audit.record(actor=user, action="user.password_reset_requested", target=user, source="job")
     link = password_link(user, route="password_reset_confirm", base_url=base_url)
     _send(user, template="password_reset", context={"link": link})
     return True

@@ -1,4 +1,5 @@
-"""Jobs of the organisation app: e-mail a password-reset link. Taking ids, never instances."""
+"""Jobs of the organisation app: the password-reset e-mail. Jobs take plain values (ids, an
+address), never model instances."""
 
 from __future__ import annotations
 
@@ -8,6 +9,6 @@ from acuerdos.organization import services
 
 
 @db_task(retries=3, retry_delay=60)
-def send_password_reset(user_id: int, base_url: str | None) -> bool:
-    """Send the reset e-mail of one account (a fresh link made now; nothing if deactivated)."""
-    return services.password_reset_send(user_id=user_id, base_url=base_url)
+def send_password_reset(email: str, base_url: str | None) -> bool:
+    """Look the address up and, for an active account, e-mail a fresh one-time link."""
+    return services.password_reset_request(email=email, base_url=base_url)

@@ -285,7 +285,7 @@ class PasswordResetView(FormView[PasswordResetRequestForm]):
             return self.render_to_response(
                 self.get_context_data(form=form, throttled=True), status=429
             )
-        services.password_reset_request(
+        services.password_reset_ask(
             email=form.cleaned_data["email"], base_url=_base_url(self.request)
         )
         return super().form_valid(form)

@@ -245,14 +245,11 @@ def test_it_reactivates_a_person_without_giving_back_their_roles(world):
 # --- Password reset ------------------------------------------------------------------------------
 
 
-def test_it_sends_a_reset_link_to_a_known_active_account_and_audits_it(
-    world, django_capture_on_commit_callbacks
-):
+def test_it_sends_a_reset_link_to_a_known_active_account_and_audits_it(world):
     liaison = world.users["liaison"]
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.password_reset_request(
-            email="LIAISON@imss.gob.mx", base_url="http://testserver"
-        )
+    assert services.password_reset_request(
+        email="LIAISON@imss.gob.mx", base_url="http://testserver"
+    )
     [message] = mail.outbox
     assert message.to == [liaison.email]
     assert message.subject == "Acuerdos IMSS: restablezca su contraseña"
@@ -265,15 +262,20 @@ def test_it_sends_a_reset_link_to_a_known_active_account_and_audits_it(
     assert actions_on(liaison)[-1] == "user.password_set"
 
 
-def test_it_sends_nothing_when_the_account_was_deactivated_before_the_worker_ran(
-    world, django_capture_on_commit_callbacks
+def test_it_queues_a_reset_request_without_reading_the_database(
+    world, monkeypatch, django_assert_num_queries
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert services.password_reset_request(email="liaison@imss.gob.mx")
-    services.user_deactivate(user=world.users["liaison"], actor=world.users["coordinator"])
-    for callback in callbacks:
-        callback()
-    assert mail.outbox == []
+    from acuerdos.organization import tasks
+
+    queued: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(tasks, "send_password_reset", lambda *args: queued.append(args))
+    with django_assert_num_queries(0):
+        services.password_reset_ask(email=" liaison@imss.gob.mx ", base_url="http://testserver")
+        services.password_reset_ask(email="nadie@imss.gob.mx", base_url="http://testserver")
+    assert queued == [
+        ("liaison@imss.gob.mx", "http://testserver"),
+        ("nadie@imss.gob.mx", "http://testserver"),
+    ]
 
 
 def test_it_sends_nothing_to_unknown_or_deactivated_addresses(world):
@@ -283,13 +285,8 @@ def test_it_sends_nothing_to_unknown_or_deactivated_addresses(world):
     assert mail.outbox == []
 
 
-def test_it_sends_at_most_three_reset_emails_an_hour_per_account(
-    world, django_capture_on_commit_callbacks
-):
-    with (
-        time_machine.travel(START, tick=False) as traveller,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+def test_it_sends_at_most_three_reset_emails_an_hour_per_account(world):
+    with time_machine.travel(START, tick=False) as traveller:
         sent = [services.password_reset_request(email="liaison@imss.gob.mx") for _ in range(5)]
         assert sent == [True, True, True, False, False]
         traveller.shift(dt.timedelta(minutes=61))
@@ -297,11 +294,8 @@ def test_it_sends_at_most_three_reset_emails_an_hour_per_account(
     assert len(mail.outbox) == 4
 
 
-def test_it_refuses_an_old_reset_link_once_the_account_is_deactivated(
-    world, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.password_reset_request(email="liaison@imss.gob.mx", base_url="http://testserver")
+def test_it_refuses_an_old_reset_link_once_the_account_is_deactivated(world):
+    services.password_reset_request(email="liaison@imss.gob.mx", base_url="http://testserver")
     services.user_deactivate(user=world.users["liaison"], actor=world.users["coordinator"])
     response = Client().get(link_in(mail.outbox[0]))
     assert response.status_code == 200
