@@ -167,7 +167,14 @@ def test_it_records_a_follow_up_review_with_each_decision(browser, live_server, 
         note="Se presentó el acta de entrega de los quirófanos.",
         file=str(acta),
     )
-    _decide(page, later, "Continúa", note="Avanza conforme al programa.")
+    # The keyboard moves on: after a decision, focus is on the next agreement's decision box.
+    expect(_item(page, later).get_by_label("Decisión", exact=True)).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Avanza conforme al programa.")
+    _decide(page, later, "Continúa")
+    expect(_item(page, later).locator(".ac-review-decision")).to_contain_text("Continúa")
+    assert ReviewDecision.objects.get(agreement=later).note == "Avanza conforme al programa."
     for agreement in (world.foreign, world.shared, world.own, later):
         expect(_item(page, agreement).locator(".ac-review-decision")).to_contain_text("guardado")
     assert page.evaluate("() => window.acSamePage === true"), "the page was reloaded"
