@@ -232,7 +232,9 @@ def test_it_sends_each_email_once_and_runs_each_periodic_slot_once_with_two_cons
             server.port,
             "from acuerdos.notifications.tasks import daily_notifications, send_email\n"
             f"for pk in {ids!r} * 2:\n    send_email(pk)\n"
-            "daily_notifications()\ndaily_notifications()\n",
+            "daily_notifications()\ndaily_notifications()\n"
+            # A job that raises (ping needs its token) leaves a JobFailure behind.
+            "from acuerdos.core.tasks import ping\nping()\n",
         )
         total = len(ids) + len(people)
         _wait(
@@ -241,6 +243,7 @@ def test_it_sends_each_email_once_and_runs_each_periodic_slot_once_with_two_cons
                 and ScheduleSlot.objects.filter(
                     task_name="notifications.daily", duplicates=1
                 ).exists()
+                and JobFailure.objects.exists()
             ),
             60,
             "los correos no se enviaron",
@@ -274,4 +277,6 @@ def test_it_sends_each_email_once_and_runs_each_periodic_slot_once_with_two_cons
         assert slot.duplicates <= 1
     assert "Periodic tasks are disabled" in outputs[2]
     assert not PERIODIC_LINE.search(outputs[2])
-    assert not JobFailure.objects.exists(), list(JobFailure.objects.values_list("error"))
+    (failure,) = JobFailure.objects.all()
+    assert failure.task_name == "ping"
+    assert failure.error.startswith("TypeError:") and failure.final
