@@ -205,6 +205,22 @@ class PersonInviteForm(UnitRoleMixin):
         return value
 
 
+class RenameForm(forms.Form):
+    """Correct a person's name as it should appear in reports and the history."""
+
+    full_name = forms.CharField(
+        label=_("Nombre completo"),
+        max_length=200,
+        error_messages={"required": _("Escriba el nombre completo.")},
+    )
+
+    def clean_full_name(self) -> str:
+        value: str = " ".join(self.cleaned_data["full_name"].split())
+        if len(value) < 3:
+            raise forms.ValidationError(_("Escriba el nombre completo."))
+        return value
+
+
 class MembershipForm(UnitRoleMixin):
     """Give a person one more role in a unit."""
 

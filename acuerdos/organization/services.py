@@ -398,6 +398,22 @@ def user_reactivate(*, user: User, actor: Any) -> User:
 
 
 @transaction.atomic
+def user_rename(*, user: User, full_name: str, actor: Any) -> User:
+    """Correct how a person's name is written (the e-mail, their login, is not changed here).
+    Audited as `user.updated` with the old and new name."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    new = " ".join(full_name.split())
+    changes = audit.diff({"full_name": user.full_name}, {"full_name": new})
+    if not changes:
+        return user
+    user.full_name = new
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name"])
+    audit.record(actor=actor, action="user.updated", target=user, changes=changes)
+    return user
+
+
+@transaction.atomic
 def user_password_set(*, user: User, password: str, via: str) -> User:
     """The person chose a password from an invitation or reset link (`via`: `invitation` or
     `reset`). The password itself is never audited. Audited as `user.password_set`."""

@@ -33,6 +33,7 @@ from acuerdos.organization.forms import (
     PasswordResetRequestForm,
     PeopleFilterForm,
     PersonInviteForm,
+    RenameForm,
     SetPasswordForm,
 )
 from acuerdos.organization.models import User
@@ -43,6 +44,7 @@ PERSON_ACTIONS: dict[str, Any] = {
     **ACTIONS,
     "user.created": gettext_lazy("dio de alta la cuenta"),
     "user.invited": gettext_lazy("envió la invitación"),
+    "user.updated": gettext_lazy("corrigió el nombre"),
     "user.invitation_resent": gettext_lazy("reenvió la invitación"),
     "user.deactivated": gettext_lazy("desactivó la cuenta"),
     "user.reactivated": gettext_lazy("reactivó la cuenta"),
@@ -135,6 +137,7 @@ def _detail(
     *,
     membership_form: MembershipForm | None = None,
     deactivate_form: DeactivateForm | None = None,
+    rename_form: RenameForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     history = [
@@ -146,6 +149,8 @@ def _detail(
         "person_memberships": list(person.memberships.all()),
         "membership_form": membership_form or MembershipForm(prefix="m"),
         "deactivate_form": deactivate_form or DeactivateForm(prefix="d"),
+        "rename_form": rename_form
+        or RenameForm(prefix="n", initial={"full_name": person.full_name}),
         "history": history,
         "invitation_pending": person.is_active and person.last_login is None,
     }
@@ -186,6 +191,19 @@ def person_membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("organization:person_detail", pk=person.pk)
     return _detail(request, person, membership_form=form, status=400)
+
+
+@require_POST
+@login_required
+def person_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct how the person's name is written."""
+    person = access_person(request.user, pk, for_write=True)
+    form = RenameForm(request.POST, prefix="n")
+    if not form.is_valid():
+        return _detail(request, person, rename_form=form, status=400)
+    services.user_rename(user=person, full_name=form.cleaned_data["full_name"], actor=request.user)
+    messages.success(request, _("Se corrigió el nombre."))
+    return redirect("organization:person_detail", pk=person.pk)
 
 
 @require_POST

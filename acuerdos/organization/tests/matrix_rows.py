@@ -92,6 +92,13 @@ ROUTES: list[Route] = [
         label="POST without data",
     ),
     Route(
+        "organization:person_rename",
+        _on_fresh("organization:person_rename"),
+        COORDINATOR_REFUSED_FORM,
+        method="post",
+        label="POST without data",
+    ),
+    Route(
         "organization:person_membership_end",
         _membership_end,
         COORDINATOR_WRITES,

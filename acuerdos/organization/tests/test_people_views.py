@@ -255,3 +255,20 @@ def test_it_asks_for_a_valid_email_in_spanish(catalog):
     response = Client().post("/accounts/contrasena/olvide/", {"email": "no-es-correo"})
     assert response.status_code == 200
     assert "Escriba un correo válido" in response.content.decode()
+
+
+def test_it_corrects_a_name_and_audits_the_change(world, clients):
+    liaison = world.users["liaison"]
+    response = clients["coordinator"].post(
+        f"/personas/{liaison.pk}/nombre/", {"n-full_name": "  Ana   Liaison Pérez "}
+    )
+    assert response.status_code == 302
+    liaison.refresh_from_db()
+    assert liaison.full_name == "Ana Liaison Pérez"
+    event = AuditEvent.objects.get(action="user.updated", target_id=str(liaison.pk))
+    assert event.changes == {"full_name": ["Liaison", "Ana Liaison Pérez"]}
+    page = clients["coordinator"].get(f"/personas/{liaison.pk}/").content.decode()
+    assert "corrigió el nombre" in page
+    refused = clients["coordinator"].post(f"/personas/{liaison.pk}/nombre/", {"n-full_name": " "})
+    assert refused.status_code == 400
+    assert "Escriba el nombre completo." in refused.content.decode()
