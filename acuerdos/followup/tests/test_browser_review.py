@@ -167,6 +167,8 @@ def test_it_records_a_follow_up_review_with_each_decision(browser, live_server, 
         note="Se presentó el acta de entrega de los quirófanos.",
         file=str(acta),
     )
+    for agreement in (world.foreign, world.shared, world.own):
+        expect(_item(page, agreement).locator(".ac-review-decision")).to_contain_text("guardado")
     # The keyboard moves on: after a decision, focus is on the next agreement's decision box.
     expect(_item(page, later).get_by_label("Decisión", exact=True)).to_be_focused()
     page.keyboard.press("Tab")
