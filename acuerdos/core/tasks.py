@@ -85,7 +85,7 @@ def record_job_failure(signal_name: str, job: Any, exc: BaseException | None = N
     retries = int(getattr(job, "retries", 0) or 0)
     try:
         JobFailure.objects.create(
-            task_name=str(getattr(job, "name", "?"))[:200],
+            task_name=f"{type(job).__module__}.{getattr(job, 'name', '?')}"[:200],
             task_id=str(getattr(job, "id", ""))[:64],
             args=repr((getattr(job, "args", ()), getattr(job, "kwargs", {})))[:2000],
             error=f"{type(exc).__name__}: {exc}"[:2000] if exc is not None else "?",

@@ -101,7 +101,7 @@ def test_it_runs_a_periodic_slot_once():
 @pytest.mark.django_db
 def test_it_records_a_failed_job_for_coordinators():
     class Job:
-        name = "notifications.send_email"
+        name = "send_email"
         id = "abc"
         args = (7,)
         kwargs: dict[str, object] = {}
@@ -112,7 +112,7 @@ def test_it_records_a_failed_job_for_coordinators():
     except ConnectionError as error:
         record_job_failure("error", Job(), error)
     failure = JobFailure.objects.get()
-    assert failure.task_name == "notifications.send_email" and failure.args == "((7,), {})"
+    assert failure.task_name.endswith(".send_email") and failure.args == "((7,), {})"
     assert failure.error == "ConnectionError: Redis se fue" and "Traceback" in failure.traceback
     assert failure.retries_left == 2 and failure.final is False
 
@@ -278,5 +278,5 @@ def test_it_sends_each_email_once_and_runs_each_periodic_slot_once_with_two_cons
     assert "Periodic tasks are disabled" in outputs[2]
     assert not PERIODIC_LINE.search(outputs[2])
     (failure,) = JobFailure.objects.all()
-    assert failure.task_name == "ping"
+    assert failure.task_name == "acuerdos.core.tasks.ping"
     assert failure.error.startswith("TypeError:") and failure.final
