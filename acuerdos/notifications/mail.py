@@ -15,6 +15,7 @@ trail; only a coordinator's manual re-send is.
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -32,6 +33,8 @@ from django.utils.translation import gettext as _
 from acuerdos.audit import services as audit
 from acuerdos.notifications.models import EmailAttempt, OutgoingEmail, OutgoingStatus
 from acuerdos.organization.models import User
+
+logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 FIRST_RETRY = timedelta(minutes=1)
@@ -108,9 +111,14 @@ def email_enqueue(
 
 
 def _enqueue_job(email_id: int) -> None:
+    """Ask the worker to send the e-mail. The row is already committed: if the queue is down, the
+    periodic sweep sends it later, so the caller's request must not fail for it."""
     from acuerdos.notifications.tasks import send_email
 
-    send_email(email_id)
+    try:
+        send_email(email_id)
+    except Exception:
+        logger.exception("could not queue e-mail %s; the sweep will send it", email_id)
 
 
 def _claim(email_id: int, now: datetime) -> bool:

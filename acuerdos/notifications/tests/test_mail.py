@@ -190,3 +190,20 @@ def test_it_lets_a_coordinator_send_a_failed_email_again(
     assert event.actor == world.users["coordinator"] and event.target_id == str(email.pk)
     with pytest.raises(ValidationError):
         mail.email_retry(email_id=email.pk, actor=world.users["coordinator"])
+
+
+def test_it_keeps_the_email_for_the_sweep_when_the_queue_is_down(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from acuerdos.notifications import tasks
+
+    def queue_down(*args, **kwargs):
+        raise ConnectionError("Redis no responde")
+
+    monkeypatch.setattr(tasks, "send_email", queue_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        email = mail.email_enqueue(to="a@imss.gob.mx", subject="Uno", body="x")
+    email.refresh_from_db()
+    assert email.status == OutgoingStatus.PENDING and email.attempts == 0
+    later = timezone.now() + mail.SWEEP_GRACE + dt.timedelta(seconds=1)
+    assert mail.emails_due(now=later) == [email.pk]
