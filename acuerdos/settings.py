@@ -226,6 +226,9 @@ if MEDIA_STORAGE == "s3":
     }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Where an uploaded import waits between preview and confirmation (empty: the system temp dir);
+# with several web processes or servers it must be a disk they all share.
+IMPORT_STAGING_DIR = env.str("IMPORT_STAGING_DIR", default="")
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -234,10 +237,24 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Acuerdos IMSS <no-responder@imss.gob.mx>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Address of the site in links that leave without a request (e-mails sent by the worker).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Invitation and password links stay valid this long (seconds; the e-mail says "3 días").
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
+PASSWORD_RESET_PER_HOUR = env.int("PASSWORD_RESET_PER_HOUR", default=3)
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=10)
+# Work e-mail domains accepted for invitations (empty: any), e.g. "imss.gob.mx".
+ACUERDOS_EMAIL_DOMAINS = env.list("ACUERDOS_EMAIL_DOMAINS", default=[])
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=12)
 
 # --- Background worker (huey) ---------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=False)
+if REDIS_URL:
+    # Throttles (password reset per address) must hold across web processes.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 if REDIS_URL:
     HUEY: dict[str, Any] = {
         "huey_class": "huey.PriorityRedisHuey",
@@ -315,4 +332,8 @@ ACUERDOS = {
     "EVIDENCE_MAX_BYTES": env.int("EVIDENCE_MAX_BYTES", default=25 * 1024 * 1024),
     # Extensions are decided by the coordinator; `true` lets the validating area decide too.
     "EXTENSIONS_DECIDED_BY_AREA": env.bool("EXTENSIONS_DECIDED_BY_AREA", default=False),
+    # Most commitments one bulk action may change at once.
+    "BULK_MAX": env.int("BULK_MAX", default=2000),
 }
+# Validations waiting longer than this (days) are reminded to the area's validators.
+REMINDER_VALIDATION_DAYS = env.int("REMINDER_VALIDATION_DAYS", default=5)
