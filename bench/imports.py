@@ -110,6 +110,12 @@ def run(env: dict[str, str], *args: str) -> tuple[dict[str, Any], float]:
     return json.loads(output.strip().splitlines()[-1]), usage.ru_maxrss / 1024
 
 
+def around(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The floor read before and after a measure: the median of all its readings."""
+    samples = before["samples"] + after["samples"]
+    return {**before, "seconds": statistics.median(samples), "samples": samples}
+
+
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -127,14 +133,18 @@ def measure_vendor(
     if not xlsx.exists():
         run(env, "make-file", str(xlsx), str(rows))
     print(f"{vendor}: importación de {rows:,} filas…", flush=True)
-    result["floor"], result["floor_rss"] = run(env, "floor", str(xlsx))
+    # The machine may be shared: the floor is read just before and just after the import,
+    # and the ratio is taken against the median of both (six readings).
+    floor, result["floor_rss"] = run(env, "floor", str(xlsx))
     result["import"], result["import_rss"] = run(env, "import", str(xlsx))
+    result["floor"] = around(floor, run(env, "floor", str(xlsx))[0])
     result["reimport"], _ = run(env, "import", str(xlsx))
     progress = work / f"avances-{vendor}.xlsx"
     run(env, "make-progress-file", str(progress), str(rows))
     print(f"{vendor}: importación de {rows:,} reportes de avance…", flush=True)
-    result["progress_floor"], _ = run(env, "floor", str(progress))
+    floor, _ = run(env, "floor", str(progress))
     result["progress"], result["progress_rss"] = run(env, "progress-import", str(progress))
+    result["progress_floor"] = around(floor, run(env, "floor", str(progress))[0])
     result["progress_again"], _ = run(env, "progress-import", str(progress))
     if imports_only:
         return result
@@ -229,7 +239,8 @@ def report(results: list[dict[str, Any]]) -> None:
         print(f"{'':<11}{'  (proceso Django sin hacer nada)':<44}{'':>36}{r['idle_rss']:>11.0f} MB")
     print()
     print(
-        "Piso de importación: openpyxl read_only recorriendo todas las celdas del mismo archivo. "
+        "Piso de importación: openpyxl read_only recorriendo todas las celdas del mismo archivo "
+        "(mediana de 3 lecturas antes y 3 después de importar). "
         "Piso de exportación: una consulta SQL de las mismas columnas base escrita con "
         "xlsxwriter (constant_memory) o csv. Memoria pico: RSS máximo del proceso hijo."
     )
@@ -385,7 +396,7 @@ def step_floor(path: Path) -> dict[str, Any]:
                 cells += len(row)
         workbook.close()
         samples.append(time.perf_counter() - started)
-    return {"seconds": statistics.median(samples), "cells": cells}
+    return {"seconds": statistics.median(samples), "samples": samples, "cells": cells}
 
 
 def _coordinator() -> Any:

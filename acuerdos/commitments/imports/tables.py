@@ -93,7 +93,10 @@ class RowView:
 
     def value(self, key: str) -> CellValue:
         column = self.header.columns.get(key)
-        return None if column is None else self.row.get(column)
+        if column is None:
+            return None
+        cells = self.row.cells
+        return cells[column] if column < len(cells) else None
 
     def text(self, key: str) -> str:
         return text(self.value(key))

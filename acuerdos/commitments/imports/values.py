@@ -47,7 +47,8 @@ def text(value: CellValue) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return _NEUTRALISED.sub("", value.replace("\r\n", "\n").strip())
+        shown = value.replace("\r\n", "\n").strip() if "\r" in value else value.strip()
+        return _NEUTRALISED.sub("", shown) if shown[:1] == "'" else shown
     if isinstance(value, bool):
         return "Sí" if value else "No"
     if isinstance(value, float):
