@@ -52,6 +52,20 @@ FIELDS = {
     "status": "estado",
     "venue": "sede",
     "name": "nombre",
+    "deliverable": "entregable",
+    "priority": "prioridad",
+    "weight": "peso",
+    "start_date": "fecha de inicio",
+    "indicator_name": "indicador",
+    "unit_of_measure": "unidad de medida",
+    "baseline": "línea base",
+    "target_value": "meta",
+    "co_responsible_units": "unidades corresponsables",
+    "milestones": "hitos",
+    "current_due_date": "fecha compromiso vigente",
+    "decision": "decisión",
+    "note": "nota",
+    "reason": "motivo",
 }
 
 VALUES = {
