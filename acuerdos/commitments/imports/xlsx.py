@@ -275,13 +275,16 @@ _COLUMNS: dict[str, int] = {}
 
 
 def _column(letters: str) -> int:
-    """`A` → 1, `AB` → 28."""
+    """`A` → 1, `AB` → 28; a reference that is not a column (a damaged file) is a ValueError."""
     number = _COLUMNS.get(letters)
     if number is None:
+        if not letters or not letters.isascii() or not letters.isalpha():
+            raise ValueError(f"not a cell reference: {letters!r}")
         number = 0
         for letter in letters.upper():
             number = number * 26 + (ord(letter) - 64)
-        _COLUMNS[letters] = number
+        if len(letters) <= 3:  # XFD is the last column: the cache stays small
+            _COLUMNS[letters] = number
     return number
 
 

@@ -231,3 +231,9 @@ def test_it_reads_prefixed_elements_and_cells_without_references():
     )
     ((_, rows),) = _ours(_replace_sheet(_simple(), xml))
     assert rows == [(1, ["uno", 2]), (3, [None, 3.5])]
+
+
+def test_it_refuses_a_cell_reference_that_is_not_one():
+    xml = b'<worksheet><sheetData><row r="1"><c r="$1"><v>1</v></c></row></sheetData></worksheet>'
+    with pytest.raises(FileRefused, match="dañado"):
+        read_tables(ImportFile("roto.xlsx", _replace_sheet(_simple(), xml)))
