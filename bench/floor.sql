@@ -1,9 +1,10 @@
 -- The floor of the evaluation benchmark: one hand-written query computing the national figures
 -- by unit at a date :t from the raw history — the latest counting report per commitment, the due
 -- date after extensions, the status by CASE and the group aggregates (PRODUCT.md §3), written
--- the plain way: an indexed correlated subquery per input.
+-- the plain way: an indexed correlated subquery per input, evaluated once per commitment
+-- (MATERIALIZED: inlined, each input's subquery would run at every reference).
 -- {days(a, b)} is replaced by the dialect's day difference; :t by a bound date parameter.
-WITH ev AS (
+WITH ev AS MATERIALIZED (
     SELECT c.responsible_unit_id AS unit_id, c.weight, c.start_date AS s, c.cancelled_on,
            COALESCE((SELECT r.progress_num * 1.0 / r.progress_den
                      FROM progress_progressreport r

@@ -1,8 +1,13 @@
 """`make bench`: benchmark datasets at --scale 1, 10 and 100 on SQLite and PostgreSQL.
 
-Builds each dataset once (seed_demo + close_cutoff, cached under bench/out/ and in PostgreSQL
-databases acuerdos_bench_sN), then measures it in a fresh process (bench/measure.py) and prints
-times and ratios against the hand-written SQL floor measured in the same run.
+Builds each dataset once and caches it (under BENCH_OUT, by default bench/out/): SQLite ×1 and
+×10 with `seed_demo` + `close_cutoff`; SQLite ×100 as the ×10 seed replicated ten times
+(bench/datasets.py: `seed_demo --scale 100` writes its whole history and takes hours on this
+machine; BENCH_FULL_SEED=1 seeds it instead); each PostgreSQL dataset (database
+acuerdos_bench_sN) is a copy of the SQLite one, so both databases hold the same rows. Then it
+measures each dataset in a fresh process (bench/measure.py) and prints times and ratios against
+the hand-written SQL floor measured in the same run. BENCH_SCALES (default 1,10,100) chooses the
+scales: the first build of ×100 takes about 15 minutes on this machine.
 """
 
 from __future__ import annotations
@@ -15,8 +20,12 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from datasets import copy_to_postgresql, replicate
+
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "out"))
 PYTHON = sys.executable
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 CUTOFF = "2026-10-31"
@@ -47,39 +56,72 @@ def postgres_available() -> bool:
         return False
 
 
-def dataset_url(vendor: str, scale: int, *, rebuild: bool) -> str:
-    """The dataset's DATABASE_URL, built (seeded and cut-off closed) if it does not exist."""
-    if vendor == "sqlite":
-        path = OUT / f"acuerdos-s{scale}.sqlite3"
-        url = f"sqlite:///{path}"
-        exists = path.exists() and not rebuild
-        if not exists:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-    else:
-        import psycopg
+def sqlite_path(scale: int) -> Path:
+    return OUT / f"acuerdos-s{scale}.sqlite3"
 
-        name = f"acuerdos_bench_s{scale}"
-        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-            exists = bool(found) and not rebuild
-            if found and not exists:
-                conn.execute(f'DROP DATABASE "{name}"')
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{name}"')
-    if not exists:
-        started = time.perf_counter()
+
+def close(url: str) -> None:
+    manage(url, "migrate", "--no-input", "-v", "0")
+    manage(url, "close_cutoff", CUTOFF)
+
+
+def build_sqlite(scale: int, *, rebuild: bool) -> str:
+    """The SQLite dataset's DATABASE_URL, built (seeded or replicated, cut-off closed) if it
+    does not exist."""
+    path = sqlite_path(scale)
+    url = f"sqlite:///{path}"
+    if path.exists() and not rebuild:
+        manage(url, "migrate", "--no-input", "-v", "0")  # a cached file gets new migrations
+        return url
+    started = time.perf_counter()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if scale == 100 and not os.environ.get("BENCH_FULL_SEED"):
+        source = build_sqlite(10, rebuild=False)
+        manage(source, "migrate", "--no-input", "-v", "0")
+        replicate(sqlite_path(10), path, 10)
+        close(url)
+    else:
         manage(url, "migrate", "--no-input", "-v", "0")
         manage(url, "seed_demo", "--scale", str(scale), "--seed", "1")
-        manage(url, "close_cutoff", CUTOFF)
-        print(f"  built {vendor} ×{scale} in {time.perf_counter() - started:.0f} s", flush=True)
+        close(url)
+    print(f"  built sqlite ×{scale} in {time.perf_counter() - started:.0f} s", flush=True)
     return url
+
+
+def build_postgresql(scale: int, *, rebuild: bool) -> str:
+    """The PostgreSQL dataset's DATABASE_URL: a copy of the SQLite one, made if missing."""
+    import psycopg
+
+    name = f"acuerdos_bench_s{scale}"
+    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        exists = bool(found) and not rebuild
+        if found and not exists:
+            conn.execute(f'DROP DATABASE "{name}"')
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    if exists:
+        manage(url, "migrate", "--no-input", "-v", "0")
+        return url
+    started = time.perf_counter()
+    build_sqlite(scale, rebuild=False)
+    manage(url, "migrate", "--no-input", "-v", "0")
+    copy_to_postgresql(sqlite_path(scale), url)
+    print(f"  built postgresql ×{scale} in {time.perf_counter() - started:.0f} s", flush=True)
+    return url
+
+
+def dataset_url(vendor: str, scale: int, *, rebuild: bool) -> str:
+    if vendor == "sqlite":
+        return build_sqlite(scale, rebuild=rebuild)
+    return build_postgresql(scale, rebuild=rebuild)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scales", default="1,10,100")
+    parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES", "1,10,100"))
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true", help="rebuild cached datasets")

@@ -269,6 +269,23 @@ class Commitment(TimeStampedModel):
         indexes = [
             models.Index(fields=["responsible_unit", "due_date"], name="commitment_unit_due_idx"),
             models.Index(fields=["due_date"], name="commitment_due_idx"),
+            # Covers today's evaluation (evaluation.engine): one pass over this index, in unit
+            # order, reads every input without touching the wide table rows.
+            models.Index(
+                fields=[
+                    "responsible_unit",
+                    "start_date",
+                    "cancelled_on",
+                    "current_progress_num",
+                    "current_progress_den",
+                    "current_due_date",
+                    "due_date",
+                    "last_submitted_on",
+                    "complete_since",
+                    "weight",
+                ],
+                name="commitment_evaluation_idx",
+            ),
         ]
 
     def __str__(self) -> str:

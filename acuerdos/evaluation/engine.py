@@ -16,6 +16,7 @@ by denominator and are added up exactly in Python with `Fraction`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -51,81 +52,154 @@ def _date_param() -> str:
     return "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
 
 
-def _live_base(source: str) -> tuple[str, str]:
-    """The per-commitment inputs (CTEs and a SELECT) for the `today` and `history` sources."""
-    t = "t.t"
+def _since_t(earlier: str) -> str:
+    """SQL for the days from `earlier` to t (t's day number is a constant on SQLite)."""
+    if connection.vendor == "postgresql":
+        return f"(t.t - {earlier})"
+    return f"CAST(t.tj - julianday({earlier}) AS INTEGER)"
+
+
+def _t_params(as_of: dt.date, th: Thresholds) -> list[Any]:
+    """t, its day number, and the two dates §3.6 compares with (young, fresh window)."""
+    young = as_of - dt.timedelta(days=th.stale_after_days)
+    window = as_of - dt.timedelta(days=th.stale_window_days)
+    if connection.vendor == "postgresql":
+        return [as_of, 0, young, window]
+    # sqlite3 compares ISO strings; julianday of a date is its ordinal + 1721424.5.
+    return [as_of.isoformat(), as_of.toordinal() + 1721424.5, young.isoformat(), window.isoformat()]
+
+
+# The joins each group key needs (the commitment row alone carries the unit and agreement).
+KEY_JOINS = {
+    "unit": (),
+    "agreement": (),
+    "national": (),
+    "theme": ("a",),
+    "area": ("a",),
+    "meeting": ("a",),
+    "region": ("a", "m"),
+    "round": ("a", "m"),
+}
+KEY_EXPRESSIONS = {
+    "unit_id": "c.responsible_unit_id",
+    "region_id": "m.region_id",
+    "round_id": "m.round_id",
+    "meeting_id": "a.meeting_id",
+    "theme_id": "a.theme_id",
+    "area_id": "a.validating_area_id",
+    "agreement_id": "c.agreement_id",
+}
+COUNTING = (
+    "r.commitment_id = c.id AND r.state = 'validated' AND r.as_of <= t.t AND r.validated_on <= t.t"
+)
+LATEST = "ORDER BY r.as_of DESC, r.validated_on DESC, r.id DESC LIMIT 1"
+
+
+def _keys_sql(by: str | None) -> tuple[str, str]:
+    """The group-key columns of the base rows and the joins they need: only the key of `by`
+    (no join at all for a unit or an agreement), or every key when `by` is None."""
+    if by is None:
+        columns = KEY_EXPRESSIONS
+        aliases: tuple[str, ...] = ("a", "m")
+    else:
+        column = GROUP_COLUMNS[by]
+        columns = {column: KEY_EXPRESSIONS[column]} if column in KEY_EXPRESSIONS else {}
+        aliases = KEY_JOINS[by]
+    joins = ""
+    if "a" in aliases:
+        joins += " JOIN commitments_agreement a ON a.id = c.agreement_id"
+    if "m" in aliases:
+        joins += " JOIN meetings_meeting m ON m.id = a.meeting_id"
+    select = "".join(f"{expression} AS {name}, " for name, expression in columns.items())
+    return select, joins
+
+
+def _live_base(source: str, by: str | None) -> str:
+    """The per-commitment inputs (a SELECT with a `{scope}` slot) for `today` and `history`.
+
+    `history` finds each input with an index probe per commitment (the latest counting report
+    on report_counting_idx, the extension in force on extension_lookup_idx, the last
+    submission on report_submitted_idx): no pass over the whole history.
+    """
+    keys, joins = _keys_sql(by)
     if source == "today":
-        ctes = ""
         inputs = """
             c.current_progress_num AS pn, c.current_progress_den AS pd,
-            COALESCE(c.current_due_date, c.due_date) AS d,
-            c.last_submitted_on AS ls, c.complete_since AS cs"""
-        joins = ""
-    else:
-        ctes = f""",
-        cr AS (
-            SELECT r.commitment_id AS cid, r.as_of, r.progress_num AS pn, r.progress_den AS pd,
-                   ROW_NUMBER() OVER (PARTITION BY r.commitment_id
-                                      ORDER BY r.as_of, r.validated_on, r.id) AS rn,
-                   COUNT(*) OVER (PARTITION BY r.commitment_id) AS cnt
-            FROM progress_progressreport r, t
-            WHERE r.state = 'validated' AND r.as_of <= {t} AND r.validated_on <= {t}
-        ),
-        crs AS (
-            SELECT cid,
-                   MAX(CASE WHEN rn = cnt THEN pn END) AS pn,
-                   MAX(CASE WHEN rn = cnt THEN pd END) AS pd,
-                   MAX(CASE WHEN pn <> 100 * pd THEN rn ELSE 0 END) AS last_short
-            FROM cr GROUP BY cid
-        ),
-        since AS (
-            SELECT cr.cid, MIN(cr.as_of) AS cs
-            FROM cr JOIN crs ON crs.cid = cr.cid
-            WHERE cr.rn > crs.last_short
-            GROUP BY cr.cid
-        ),
-        ext AS (
-            SELECT e.commitment_id AS cid, e.new_due_date,
-                   ROW_NUMBER() OVER (PARTITION BY e.commitment_id
-                                      ORDER BY e.decided_on DESC, e.created_at DESC, e.id DESC)
-                       AS rn
-            FROM commitments_extensionrequest e, t
-            WHERE e.status = 'approved' AND e.decided_on <= {t}
-        ),
-        sub AS (
-            SELECT r.commitment_id AS cid, MAX(r.submitted_on) AS ls
-            FROM progress_progressreport r, t
-            WHERE r.submitted_on IS NOT NULL AND r.submitted_on <= {t}
-            GROUP BY r.commitment_id
-        )"""
+            COALESCE(c.current_due_date, c.due_date) AS d, c.last_submitted_on AS ls,
+            c.complete_since AS cs"""
+    elif connection.vendor == "postgresql":
         inputs = """
-            COALESCE(crs.pn, 0) AS pn, COALESCE(crs.pd, 1) AS pd,
+            COALESCE(lr.pn, 0) AS pn, COALESCE(lr.pd, 1) AS pd,
             COALESCE(ext.new_due_date, c.due_date) AS d,
-            sub.ls AS ls, since.cs AS cs"""
-        joins = """
-            LEFT JOIN crs ON crs.cid = c.id
-            LEFT JOIN since ON since.cid = c.id
-            LEFT JOIN ext ON ext.cid = c.id AND ext.rn = 1
-            LEFT JOIN sub ON sub.cid = c.id"""
+            sub.ls AS ls"""
+        joins += f"""
+            LEFT JOIN LATERAL (
+                SELECT r.progress_num AS pn, r.progress_den AS pd
+                FROM progress_progressreport r WHERE {COUNTING} {LATEST}
+            ) lr ON TRUE
+            LEFT JOIN LATERAL (
+                SELECT e.new_due_date FROM commitments_extensionrequest e
+                WHERE e.commitment_id = c.id AND e.status = 'approved' AND e.decided_on <= t.t
+                ORDER BY e.decided_on DESC, e.id DESC LIMIT 1
+            ) ext ON TRUE
+            LEFT JOIN LATERAL (
+                SELECT MAX(r.submitted_on) AS ls FROM progress_progressreport r
+                WHERE r.commitment_id = c.id AND r.submitted_on <= t.t
+            ) sub ON TRUE"""
+    else:
+        # SQLite has no LATERAL: the latest report's id, then its row by primary key.
+        inputs = f"""
+            (SELECT r.id FROM progress_progressreport r WHERE {COUNTING} {LATEST}) AS rid,
+            COALESCE((SELECT e.new_due_date FROM commitments_extensionrequest e
+                      WHERE e.commitment_id = c.id AND e.status = 'approved'
+                        AND e.decided_on <= t.t
+                      ORDER BY e.decided_on DESC, e.id DESC LIMIT 1),
+                     c.due_date) AS d,
+            (SELECT r.submitted_on FROM progress_progressreport r
+             WHERE r.commitment_id = c.id AND r.submitted_on <= t.t
+             ORDER BY r.submitted_on DESC LIMIT 1) AS ls"""
     base = f"""
-        SELECT c.id AS cid, c.responsible_unit_id AS unit_id, m.region_id, m.round_id,
-               a.meeting_id, a.theme_id, a.validating_area_id AS area_id, c.agreement_id,
-               CAST(ROUND(c.weight * 100) AS BIGINT) AS w, c.start_date AS s,
-               c.cancelled_on, {inputs}
-        FROM commitments_commitment c
-        JOIN commitments_agreement a ON a.id = c.agreement_id
-        JOIN meetings_meeting m ON m.id = a.meeting_id
-        {joins}
-        , t
-        WHERE c.start_date <= {t} {{scope}}"""
-    return ctes, base
+        SELECT c.id AS cid, {keys}CAST(ROUND(c.weight * 100) AS BIGINT) AS w,
+               c.start_date AS s, c.cancelled_on, {inputs}
+        FROM t CROSS JOIN commitments_commitment c {joins}
+        WHERE c.start_date <= t.t {{scope}}"""
+    if source == "history" and connection.vendor != "postgresql":
+        # Named columns, not b.*: the report id is looked up once, for the join alone.
+        key_names = [part.rsplit(" AS ", 1)[1] for part in keys.split(", ") if " AS " in part]
+        names = ", ".join(
+            f"b.{n}" for n in ["cid", *key_names, "w", "s", "cancelled_on", "d", "ls"]
+        )
+        base = f"""
+            SELECT {names}, COALESCE(lr.progress_num, 0) AS pn,
+                   COALESCE(lr.progress_den, 1) AS pd
+            FROM ({base}) b LEFT JOIN progress_progressreport lr ON lr.id = b.rid"""
+    return base
 
 
-def _evaluated_sql(source: str, th: Thresholds) -> str:
+def _complete_since(source: str) -> str:
+    """The as-of date that opened the final run of 100 % reports (asked only of fulfilled
+    rows): cached for today; else the first counting report after the last one short of
+    100 %."""
+    if source == "today":
+        return "st.cs"
+    counting = COUNTING.replace("c.id", "st.cid")
+    short = counting.replace("r.", "x.") + " AND x.progress_num <> 100 * x.progress_den"
+    return f"""(SELECT MIN(r.as_of) FROM progress_progressreport r
+                WHERE {counting} AND r.progress_num = 100 * r.progress_den
+                  AND NOT EXISTS (
+                      SELECT 1 FROM progress_progressreport x
+                      WHERE {short}
+                        AND (x.as_of > r.as_of
+                             OR (x.as_of = r.as_of AND x.validated_on > r.validated_on)
+                             OR (x.as_of = r.as_of AND x.validated_on = r.validated_on
+                                 AND x.id > r.id))))"""
+
+
+def _evaluated_sql(source: str, th: Thresholds, by: str | None) -> str:
     """Per-commitment rows with the status of §3.5 decided in SQL (the `{scope}` slot filters)."""
     t = "t.t"
     margin = int(th.at_risk_margin)
-    ctes, base = _live_base(source)
+    base = _live_base(source, by)
     full = "ev.pn = 100 * ev.pd"
     status = f"""
         CASE
@@ -136,28 +210,31 @@ def _evaluated_sql(source: str, th: Thresholds) -> str:
             WHEN {t} >= ev.d THEN
                 CASE WHEN ev.pn < {100 - margin} * ev.pd THEN 'at_risk' ELSE 'on_track' END
             WHEN ev.pn * {_days("ev.d", "ev.s")}
-                 < ev.pd * (100 * {_days(t, "ev.s")} - {margin} * {_days("ev.d", "ev.s")})
+                 < ev.pd * (100 * {_since_t("ev.s")} - {margin} * {_days("ev.d", "ev.s")})
                 THEN 'at_risk'
             ELSE 'on_track'
         END"""
     return f"""
-        WITH t AS (SELECT {_date_param()} AS t){ctes},
-        ev AS ({base}),
-        st AS (
+        WITH t AS (
+            SELECT {_date_param()} AS t, %s AS tj, {_date_param()} AS young,
+                   {_date_param()} AS fresh_from
+        ),
+        ev AS MATERIALIZED ({base}),
+        st AS MATERIALIZED (
             SELECT ev.*, {status} AS status
             FROM ev, t
         )
         SELECT st.*,
-               CASE WHEN st.status = 'overdue' THEN {_days(t, "st.d")} ELSE 0 END AS overdue_days,
+               CASE WHEN st.status = 'overdue' THEN {_since_t("st.d")} ELSE 0 END AS overdue_days,
                CASE WHEN st.status IN ('cancelled', 'fulfilled') THEN 0
-                    WHEN {_days(t, "st.s")} < {th.stale_after_days} THEN 0
-                    WHEN st.ls IS NOT NULL AND {_days(t, "st.ls")} <= {th.stale_window_days} THEN 0
+                    WHEN st.s > t.young THEN 0
+                    WHEN st.ls >= t.fresh_from THEN 0
                     ELSE 1 END AS stale,
                CASE WHEN st.status = 'fulfilled' OR st.d <= {t} THEN 1 ELSE 0 END AS in_d,
-               CASE WHEN st.status = 'fulfilled' AND st.cs <= st.d THEN 1
-                    WHEN st.status = 'fulfilled' THEN 0 END AS on_time,
+               CASE WHEN st.status <> 'fulfilled' THEN NULL
+                    WHEN {_complete_since(source)} <= st.d THEN 1 ELSE 0 END AS on_time,
                CASE WHEN {t} <= st.s THEN 0 WHEN {t} >= st.d THEN 100
-                    ELSE 100 * {_days(t, "st.s")} END AS e_num,
+                    ELSE 100 * {_since_t("st.s")} END AS e_num,
                CASE WHEN {t} <= st.s OR {t} >= st.d THEN 1 ELSE {_days("st.d", "st.s")} END AS e_den
         FROM st, t"""
 
@@ -192,8 +269,10 @@ def evaluated_rows_sql(
     cutoff_id: int | None = None,
     visible: QuerySet[Any] | None = None,
     thresholds: Thresholds | None = None,
+    by: str | None = None,
 ) -> tuple[str, list[Any]]:
-    """The SQL and params of one evaluated row per commitment (for snapshots and tests)."""
+    """The SQL and params of one evaluated row per commitment (for snapshots and tests), with
+    every group key, or only the key of `by` (fewer joins)."""
     th = thresholds or configured_thresholds()
     if th.at_risk_margin.denominator != 1:
         raise ValueError("AT_RISK_MARGIN must be a whole number of percentage points")
@@ -203,9 +282,8 @@ def evaluated_rows_sql(
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     scope, scope_params = _scope_sql(visible, "c.id")
-    # sqlite3 compares ISO strings; PostgreSQL gets a real date.
-    date_param: Any = as_of if connection.vendor == "postgresql" else as_of.isoformat()
-    return _evaluated_sql(source, th).replace("{scope}", scope), [date_param, *scope_params]
+    sql = _evaluated_sql(source, th, by).replace("{scope}", scope)
+    return sql, [*_t_params(as_of, th), *scope_params]
 
 
 @dataclass(frozen=True)
@@ -216,6 +294,129 @@ class GroupResult:
     figures: GroupFigures
 
 
+def _dates_inlined(sql: str, as_of: dt.date, th: Thresholds) -> str:
+    """The dates of t written as literals (they come from `datetime.date` values, never from
+    text): constants let the planners drive the scan by the group key's index."""
+    params = _t_params(as_of, th)
+    pg = connection.vendor == "postgresql"
+    literals = {
+        "t": f"DATE '{as_of.isoformat()}'" if pg else f"'{params[0]}'",
+        "tj": "0" if pg else repr(params[1]),
+        "young": f"DATE '{params[2].isoformat()}'" if pg else f"'{params[2]}'",
+        "fresh_from": f"DATE '{params[3].isoformat()}'" if pg else f"'{params[3]}'",
+    }
+    return re.sub(r"\bt\.(tj|young|fresh_from|t)\b", lambda m: literals[m.group(1)], sql)
+
+
+NICE = 10_000  # progress denominators that divide it are summed exactly as integers in SQL
+
+
+def _live_group_figures(
+    *,
+    by: str,
+    source: str,
+    as_of: dt.date,
+    visible: QuerySet[Any] | None,
+    thresholds: Thresholds | None,
+) -> list[GroupResult]:
+    """§3.7 for `today` and `history` in one pass over the per-commitment inputs, grouped by the
+    key alone (no sort by denominator, no status column materialized): each figure is a
+    conditional sum; on track is what is left. Weighted progress is summed exactly: as integers
+    over 1/10 000 for denominators dividing 10 000, the other terms listed for Python."""
+    th = thresholds or configured_thresholds()
+    if th.at_risk_margin.denominator != 1:
+        raise ValueError("AT_RISK_MARGIN must be a whole number of percentage points")
+    margin = int(th.at_risk_margin)
+    column = GROUP_COLUMNS[by]
+    scope, scope_params = _scope_sql(visible, "c.id")
+    base = _live_base(source, by).replace("{scope}", scope)
+    pg = connection.vendor == "postgresql"
+    t = "t.t"
+    active = f"(ev.cancelled_on IS NULL OR ev.cancelled_on > {t})"
+    full = "ev.pn = 100 * ev.pd"
+    open_ = f"{active} AND ev.pn <> 100 * ev.pd"
+    at_risk = f"""{open_} AND ev.d >= {t} AND ev.s < {t} AND (
+        (ev.d = {t} AND ev.pn < {100 - margin} * ev.pd)
+        OR (ev.d > {t} AND ev.pn * {_days("ev.d", "ev.s")}
+            < ev.pd * (100 * {_since_t("ev.s")} - {margin} * {_days("ev.d", "ev.s")})))"""
+    overdue = f"{open_} AND ev.d < {t}"
+    stale = f"{open_} AND ev.s <= t.young AND (ev.ls IS NULL OR ev.ls < t.fresh_from)"
+    odd = "CAST(ev.w * ev.pn AS TEXT) || '/' || CAST(ev.pd AS TEXT)"
+    odd_list = (
+        f"STRING_AGG(CASE WHEN {active} AND {NICE} %% ev.pd <> 0 THEN {odd} END, ',')"
+        if pg
+        else f"GROUP_CONCAT(CASE WHEN {active} AND {NICE} %% ev.pd <> 0 THEN {odd} END, ',')"
+    )
+    cs = "ev.cs" if source == "today" else _complete_since(source).replace("st.cid", "ev.cid")
+    # `today` reads the commitments table directly (flattened: one pass over it, on the
+    # covering index); `history` first finds each commitment's inputs once (materialized).
+    materialized = "NOT MATERIALIZED" if source == "today" else "MATERIALIZED"
+    sql = f"""
+        WITH ev AS {materialized} ({base})
+        SELECT {"0" if column == "0" else "ev." + column} AS gkey,
+               COUNT(*),
+               SUM(CASE WHEN {active} THEN 0 ELSE 1 END),
+               SUM(CASE WHEN {active} AND {full} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {at_risk} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {active} AND ({full} OR ev.d <= {t}) THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {stale} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {active} AND {NICE} %% ev.pd = 0
+                        THEN ev.w * ev.pn * ({NICE} / ev.pd) ELSE 0 END),
+               {odd_list},
+               SUM(CASE WHEN {active} THEN ev.w ELSE 0 END),
+               SUM(CASE WHEN {overdue} THEN {_since_t("ev.d")} ELSE 0 END),
+               MAX(CASE WHEN {overdue} THEN {_since_t("ev.d")} ELSE 0 END),
+               SUM(CASE WHEN {active} AND {full} AND {cs} <= ev.d THEN 1 ELSE 0 END)
+        FROM ev
+        GROUP BY 1"""
+    sql = _dates_inlined(sql.replace("FROM t CROSS JOIN ", "FROM "), as_of, th)
+    results = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(scope_params))  # always a list: `%%` is unescaped
+        rows = cursor.fetchall()
+    for row in sorted(rows, key=lambda r: int(r[0] or 0)):
+        key, n, cancelled, fulfilled, overdue_n, at_risk_n, in_d, stale_n = (
+            int(v or 0) for v in row[:8]
+        )
+        nice_sum, odd_terms, weights, od_sum, od_max, on_time = row[8:]
+        weighted = Fraction(int(nice_sum or 0), NICE)  # Σ weight·progress
+        if odd_terms:
+            by_den: dict[int, int] = {}
+            for term in str(odd_terms).split(","):
+                num_text, den_text = term.split("/")
+                by_den[int(den_text)] = by_den.get(int(den_text), 0) + int(num_text)
+            for den, num_sum in by_den.items():
+                weighted += Fraction(num_sum, den)
+        total = n - cancelled
+        open_n = total - fulfilled
+        counts = {
+            Status.ON_TRACK: open_n - overdue_n - at_risk_n,
+            Status.AT_RISK: at_risk_n,
+            Status.OVERDUE: overdue_n,
+            Status.FULFILLED: fulfilled,
+            Status.CANCELLED: cancelled,
+        }
+        w = int(weights or 0)
+        results.append(
+            GroupResult(
+                key=key,
+                figures=GroupFigures(
+                    total=total,
+                    counts={status: counts[status] for status in STATUS_ORDER},
+                    compliance_level=Fraction(fulfilled, in_d) * 100 if in_d else None,
+                    average_progress=weighted / w if w else None,
+                    timeliness=Fraction(open_n - stale_n, open_n) * 100 if open_n else None,
+                    overdue_days_sum=int(od_sum or 0),
+                    overdue_days_max=int(od_max or 0),
+                    fulfilled_on_time=int(on_time or 0),
+                    fulfilled_late=fulfilled - int(on_time or 0),
+                ),
+            )
+        )
+    return results
+
+
 def group_figures(
     *,
     by: str,
@@ -224,11 +425,28 @@ def group_figures(
     cutoff_id: int | None = None,
     visible: QuerySet[Any] | None = None,
     thresholds: Thresholds | None = None,
+    use_frozen: bool = True,
 ) -> list[GroupResult]:
-    """§3.7 for every group of `by`, in one query: counts, levels and overdue days."""
+    """§3.7 for every group of `by`, in one query: counts, levels and overdue days.
+
+    A closed cut-off read whole (no `visible` narrowing) comes from its frozen group figures.
+    """
+    if source == "snapshot" and visible is None and cutoff_id is not None and use_frozen:
+        frozen = frozen_group_figures(cutoff_id=cutoff_id, by=by)
+        if frozen is not None:
+            return frozen
+    if source in ("today", "history"):
+        return _live_group_figures(
+            by=by, source=source, as_of=as_of, visible=visible, thresholds=thresholds
+        )
     column = GROUP_COLUMNS[by]
     rows_sql, params = evaluated_rows_sql(
-        source=source, as_of=as_of, cutoff_id=cutoff_id, visible=visible, thresholds=thresholds
+        source=source,
+        as_of=as_of,
+        cutoff_id=cutoff_id,
+        visible=visible,
+        thresholds=thresholds,
+        by=by,
     )
     counted = ", ".join(
         f"SUM(CASE WHEN r.status = '{status.value}' THEN 1 ELSE 0 END)" for status in STATUS_ORDER
@@ -320,3 +538,90 @@ def evaluated_rows(
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+ALL_GROUPS = "*"  # the marker row of a cut-off whose group figures were frozen
+# Agreements are read within a unit or a meeting (a narrowed set): not worth freezing.
+FROZEN_GROUPINGS = tuple(by for by in GROUP_COLUMNS if by != "agreement")
+
+
+def _exact(value: Fraction | None) -> str | None:
+    return None if value is None else f"{value.numerator}/{value.denominator}"
+
+
+def figures_to_json(figures: GroupFigures) -> dict[str, Any]:
+    """A group's figures as JSON with exact levels ("numerator/denominator")."""
+    return {
+        "total": figures.total,
+        "counts": {status.value: n for status, n in figures.counts.items()},
+        "compliance_level": _exact(figures.compliance_level),
+        "average_progress": _exact(figures.average_progress),
+        "timeliness": _exact(figures.timeliness),
+        "overdue_days_sum": figures.overdue_days_sum,
+        "overdue_days_max": figures.overdue_days_max,
+        "fulfilled_on_time": figures.fulfilled_on_time,
+        "fulfilled_late": figures.fulfilled_late,
+    }
+
+
+def figures_from_json(data: dict[str, Any]) -> GroupFigures:
+    """The inverse of `figures_to_json`."""
+
+    def exact(value: str | None) -> Fraction | None:
+        return None if value is None else Fraction(value)
+
+    return GroupFigures(
+        total=int(data["total"]),
+        counts={status: int(data["counts"][status.value]) for status in STATUS_ORDER},
+        compliance_level=exact(data["compliance_level"]),
+        average_progress=exact(data["average_progress"]),
+        timeliness=exact(data["timeliness"]),
+        overdue_days_sum=int(data["overdue_days_sum"]),
+        overdue_days_max=int(data["overdue_days_max"]),
+        fulfilled_on_time=int(data["fulfilled_on_time"]),
+        fulfilled_late=int(data["fulfilled_late"]),
+    )
+
+
+def freeze_group_figures(cutoff_id: int) -> int:
+    """Compute the figures of every grouping but agreements of a closed cut-off from its
+    snapshot rows and store them (one row per group, plus the marker). Returns the number of
+    groups stored."""
+    from acuerdos.evaluation.models import SnapshotFigures
+
+    rows = [SnapshotFigures(cutoff_id=cutoff_id, grouping=ALL_GROUPS, key=0)]
+    for by in GROUP_COLUMNS:
+        for result in group_figures(
+            by=by, source="snapshot", as_of=dt.date.min, cutoff_id=cutoff_id, use_frozen=False
+        ):
+            rows.append(
+                SnapshotFigures(
+                    cutoff_id=cutoff_id,
+                    grouping=by,
+                    key=result.key,
+                    figures=figures_to_json(result.figures),
+                )
+            )
+    SnapshotFigures.objects.bulk_create(rows, batch_size=500)
+    return len(rows) - 1
+
+
+def frozen_group_figures(*, cutoff_id: int, by: str) -> list[GroupResult] | None:
+    """The stored figures of `by` at a closed cut-off, or None if they were never frozen (a
+    cut-off closed before they existed: computed from its snapshot rows instead)."""
+    from acuerdos.evaluation.models import SnapshotFigures
+
+    if by not in FROZEN_GROUPINGS:
+        return None
+    stored = list(
+        SnapshotFigures.objects.filter(cutoff_id=cutoff_id, grouping__in=(by, ALL_GROUPS))
+        .order_by("key")
+        .values_list("grouping", "key", "figures")
+    )
+    if not any(grouping == ALL_GROUPS for grouping, _, _ in stored):
+        return None
+    return [
+        GroupResult(key=int(key), figures=figures_from_json(figures))
+        for grouping, key, figures in stored
+        if grouping == by
+    ]

@@ -88,3 +88,29 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cutoff} · {self.commitment_id}"
+
+
+class SnapshotFigures(models.Model):
+    """The §3.7 figures of one group of a closed cut-off, computed once when it closed, so that
+    reading a cut-off's national figures costs one small query (§3.8: they never change).
+
+    `figures` holds exact values (levels as "numerator/denominator" strings); the row with
+    grouping "*" marks a cut-off whose figures were all computed.
+    """
+
+    cutoff = models.ForeignKey(CutOff, on_delete=models.PROTECT, related_name="group_figures")
+    grouping = models.CharField(max_length=10)
+    key = models.BigIntegerField()
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("cifras de corte")
+        verbose_name_plural = _("cifras de corte")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cutoff", "grouping", "key"], name="snapshot_figures_one_per_group"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cutoff} · {self.grouping} {self.key}"

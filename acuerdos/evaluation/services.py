@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from acuerdos.audit import services as audit
 from acuerdos.core.errors import DomainError
-from acuerdos.evaluation.engine import evaluated_rows_sql
+from acuerdos.evaluation.engine import evaluated_rows_sql, freeze_group_figures
 from acuerdos.evaluation.models import CutOff, CutOffStatus
 from acuerdos.evaluation.rules import Thresholds
 from acuerdos.evaluation.settings import thresholds
@@ -54,9 +54,9 @@ def cutoff_close(
     *, date: dt.date, actor: Any = None, source: str = "web", th: Thresholds | None = None
 ) -> tuple[CutOff, bool]:
     """Close the cut-off of `date`: freeze one snapshot row per commitment that counts at that
-    date, evaluated with the history as it stood then. Idempotent, and safe when two closings
-    race (the cut-off row is locked; the second one finds it closed). Returns (cut-off, closed
-    now)."""
+    date, evaluated with the history as it stood then, and the figures of every group computed
+    from those rows. Idempotent, and safe when two closings race (the cut-off row is locked;
+    the second one finds it closed). Returns (cut-off, closed now)."""
     if date > timezone.localdate():
         raise DomainError("No se puede cerrar un corte con fecha futura.")
     cutoff = cutoff_get_or_create(date=date, actor=actor, source=source)
@@ -76,6 +76,7 @@ def cutoff_close(
     with connection.cursor() as cursor:
         cursor.execute(insert, [cutoff.pk, *params])
         frozen = cursor.rowcount
+    groups = freeze_group_figures(cutoff.pk)
     cutoff.status = CutOffStatus.CLOSED
     cutoff.closed_at = timezone.now()
     cutoff.closed_by = actor if getattr(actor, "pk", None) else None
@@ -86,7 +87,7 @@ def cutoff_close(
         action="cutoff.closed",
         target=cutoff,
         changes={"status": [CutOffStatus.OPEN, CutOffStatus.CLOSED]},
-        context={"snapshot_rows": frozen},
+        context={"snapshot_rows": frozen, "groups": groups},
         source=source,
     )
     transaction.on_commit(partial(cutoff_closed.send, sender=CutOff, cutoff_id=cutoff.pk))

@@ -192,6 +192,17 @@ def test_it_equals_the_pure_rules_on_random_histories(world, specs, t_days):
                 group_figures(by="unit", source="snapshot", as_of=t, cutoff_id=cutoff.pk),
                 expected,
             )
+            # The frozen group figures equal the ones computed from the snapshot rows.
+            assert_same(
+                group_figures(
+                    by="unit", source="snapshot", as_of=t, cutoff_id=cutoff.pk, use_frozen=False
+                ),
+                expected,
+            )
+            for by in ("region", "theme", "national"):
+                assert group_figures(
+                    by=by, source="snapshot", as_of=t, cutoff_id=cutoff.pk
+                ) == group_figures(by=by, source="history", as_of=t)
             national = rules.aggregate(rules.evaluate(rc, t) for _, rc in pairs)
             got = group_figures(by="national", source="history", as_of=t)
             assert [g.figures for g in got] == ([national] if sum(national.counts.values()) else [])
