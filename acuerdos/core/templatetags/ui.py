@@ -70,20 +70,43 @@ def numero(value: Decimal | float | int | None) -> str:
     return f"{number.normalize():,f}"
 
 
+def _current_view(context: template.Context) -> str:
+    request: HttpRequest | None = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return match.view_name if match is not None else ""
+
+
 @register.inclusion_tag("includes/nav_item.html", takes_context=True)
 def nav_item(
-    context: template.Context, view_name: str, label: str, icon: str, section: str = ""
+    context: template.Context,
+    view_name: str,
+    label: str,
+    icon: str,
+    section: str = "",
+    in_menu: bool = False,
 ) -> dict[str, Any]:
     """A navbar link, marked `active` + `aria-current="page"` when the page belongs to it.
 
     `section` is a view-name prefix (e.g. `commitments:agreement`) so that a detail page keeps
-    its list highlighted; without it only the exact view matches.
+    its list highlighted; without it only the exact view matches. `in_menu` draws it as an item
+    of a dropdown menu.
     """
-    request: HttpRequest | None = context.get("request")
-    match = getattr(request, "resolver_match", None)
-    current = match.view_name if match is not None else ""
+    current = _current_view(context)
     active = current == view_name or bool(section and current.startswith(section))
-    return {"href": reverse(view_name), "label": label, "icon": icon, "active": active}
+    return {
+        "href": reverse(view_name),
+        "label": label,
+        "icon": icon,
+        "active": active,
+        "in_menu": in_menu,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def nav_section_active(context: template.Context, *sections: str) -> bool:
+    """Whether the page belongs to one of the view-name prefixes (highlights a dropdown)."""
+    current = _current_view(context)
+    return any(current.startswith(section) for section in sections)
 
 
 @register.filter

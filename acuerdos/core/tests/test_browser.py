@@ -36,6 +36,10 @@ def test_it_shows_each_persona_exactly_its_agreements(page, live_server, world, 
     folios = sorted(page.locator("a.ac-folio").all_inner_texts())
     assert folios == EXPECTED[persona]
     assert console_errors == []
+    # The navbar of every persona fits a 1280 px screen: no sideways scrolling.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"the page is {width[0]} px wide at {width[1]} px"
 
 
 def test_it_shows_an_enlace_only_the_commitments_of_their_unit(page, live_server, world):
