@@ -246,6 +246,7 @@ PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=10)
 # Work e-mail domains accepted for invitations (empty: any), e.g. "imss.gob.mx".
 ACUERDOS_EMAIL_DOMAINS = env.list("ACUERDOS_EMAIL_DOMAINS", default=[])
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=12)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # --- Background worker (huey) ---------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -71,6 +71,10 @@ TARGET_TYPES = {
     "organization.theme": "Línea de acción",
     "organization.region": "Región",
     "evaluation.cutoff": "Corte",
+    "notifications.outgoingemail": "Correo",
+    "notifications.notificationpreference": "Preferencia de notificación",
+    "followup.reviewdecision": "Decisión de seguimiento",
+    "reporting.report": "Informe",
 }
 
 
