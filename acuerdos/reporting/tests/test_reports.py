@@ -293,3 +293,31 @@ def test_it_lists_unit_reports_only_for_units_that_had_commitments(generated: li
     )
     assert Unit.objects.get(code="OOAD-QRO").pk in units
     assert Unit.objects.get(code="OOAD-JAL").pk not in units
+
+
+def test_it_keeps_one_report_when_two_workers_store_the_same_audience(
+    closed: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers that both found nothing stored: the second insert loses to the unique
+    constraint, drops its file and returns the first report."""
+    from django.core.files.storage import default_storage
+
+    from acuerdos.reporting import services
+
+    qro = Unit.objects.get(code="OOAD-QRO")
+    content = cutoff_contents(closed.cutoff, only=[(Audience.UNIT, qro.pk)])[0]
+    first, created = services.report_store(content=content, fmt="pdf", data=b"%PDF-1 uno")
+    assert created
+    real = services._existing
+    calls = iter([None])
+    monkeypatch.setattr(services, "_existing", lambda *a: next(calls, None) or real(*a))
+    second, created = services.report_store(content=content, fmt="pdf", data=b"%PDF-1 dos")
+    assert not created
+    assert second.pk == first.pk
+    assert Report.objects.filter(audience=Audience.UNIT, audience_key=qro.pk).count() == 1
+    import hashlib
+
+    loser = f"unit-{qro.pk}-{hashlib.sha256(b'%PDF-1 dos').hexdigest()[:16]}"
+    stored = default_storage.listdir(f"informes/{CUTOFF:%Y-%m-%d}")[1]
+    assert not [name for name in stored if name.startswith(loser)]
+    assert default_storage.exists(first.file.name)
