@@ -250,9 +250,11 @@ def test_it_delivers_each_report_to_its_audience(world: Any, generated: list[Any
 
 
 def test_it_generates_the_reports_when_a_cutoff_closes(
-    world: Any, django_capture_on_commit_callbacks: Any
+    world: Any, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
     from acuerdos.evaluation.services import cutoff_close
+
+    settings.REPORTS_ON_CUTOFF_CLOSE = True
 
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         refresh_inputs()
