@@ -127,7 +127,7 @@ def test_it_walks_the_coordinator_cycle_from_meeting_to_the_enlace_commitments(
     shot(page, "4-acuerdo-indicador-registrado")
 
     # Back on the meeting page, a second agreement with three milestones.
-    page.get_by_role("link", name=CODE).first.click()
+    page.get_by_role("link", name=CODE, exact=True).click()
     page.wait_for_url(f"{live_server.url}/reuniones/{meeting.pk}/")
     page.get_by_role("link", name="Nuevo acuerdo").click()
     expect(folio).to_have_value(SECOND)
@@ -150,6 +150,12 @@ def test_it_walks_the_coordinator_cycle_from_meeting_to_the_enlace_commitments(
     page.get_by_role("button", name="Registrar acuerdo").click()
     expect(page.locator(".alert-success")).to_contain_text(f"{len(centro_ooad)} compromiso")
     shot(page, "6-acuerdo-hitos-registrado")
+
+    # The meeting page counts both agreements and every commitment, two per OOAD.
+    page.get_by_role("link", name=CODE, exact=True).click()
+    page.wait_for_url(f"{live_server.url}/reuniones/{meeting.pk}/")
+    expect(page.locator(".ac-stat-value")).to_have_text(["2", str(len(centro_ooad) * 2)])
+    shot(page, "6b-reunion-con-acuerdos")
 
     # Coordinación → Personas → Invitar persona: an enlace of OOAD Morelos.
     page.locator("#ac-nav").get_by_role("button", name="Coordinación").click()
@@ -194,6 +200,7 @@ def test_it_walks_the_coordinator_cycle_from_meeting_to_the_enlace_commitments(
     shared = enlace.locator("section[aria-labelledby=corresponsables] a.ac-folio").all_inner_texts()
     assert sorted(own) == [FIRST, SECOND]
     assert shared == []
+    expect(enlace.locator("#propios .badge")).to_have_text("2")
     main = enlace.locator("main").inner_text()
     for other in ("TST-CEN-2026-0001", "TST-CEN-2026-0002", "TST-CEN-2026-0003"):
         assert other not in main
