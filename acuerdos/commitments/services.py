@@ -236,10 +236,27 @@ def _locked_commitment(commitment: Commitment, expected_version: int | None) -> 
 
 @transaction.atomic
 def extension_request(
-    *, commitment: Commitment, actor: Any, new_due_date: dt.date, justification: str
+    *,
+    commitment: Commitment,
+    actor: Any,
+    new_due_date: dt.date,
+    justification: str,
+    on_behalf: bool = False,
+    context: dict[str, Any] | None = None,
 ) -> ExtensionRequest:
-    """The unit asks to move the due date (Solicitar reprogramación)."""
-    if not can_report(actor, responsible_unit_id=commitment.responsible_unit_id):
+    """The unit asks to move the due date (Solicitar reprogramación).
+
+    `on_behalf`: someone who decides extensions asks for the unit — at a follow-up meeting,
+    where it is granted at once — so nobody is notified to decide it; `context` is kept in the
+    audit event (e.g. the review and meeting that asked).
+    """
+    if on_behalf:
+        allowed = can_decide_extension(
+            actor, validating_area_id=commitment.agreement.validating_area_id
+        )
+    else:
+        allowed = can_report(actor, responsible_unit_id=commitment.responsible_unit_id)
+    if not allowed:
         raise PermissionDenied("Sólo el titular o el enlace de la unidad responsable la solicita.")
     current = _locked_commitment(commitment, None)
     if current.is_cancelled:
@@ -270,8 +287,10 @@ def extension_request(
         target=request,
         commitment_id=current.pk,
         changes={"due_date": [in_force, new_due_date]},
-        context={"justification": request.justification},
+        context={"justification": request.justification, **(context or {})},
     )
+    if on_behalf:
+        return request
     deciders = list(coordinators())
     if settings.ACUERDOS.get("EXTENSIONS_DECIDED_BY_AREA"):
         deciders += list(area_validators(current.agreement.validating_area_id))

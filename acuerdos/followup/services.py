@@ -28,11 +28,15 @@ from acuerdos.audit import services as audit
 from acuerdos.commitments.models import (
     Agreement,
     Commitment,
-    ExtensionRequest,
     ExtensionStatus,
     TargetKind,
 )
-from acuerdos.commitments.services import commitment_cancel, due_date_in_force, extension_decide
+from acuerdos.commitments.services import (
+    commitment_cancel,
+    due_date_in_force,
+    extension_decide,
+    extension_request,
+)
 from acuerdos.core.dates import long_date, today
 from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.followup.models import DecisionKind, ReviewDecision
@@ -100,26 +104,13 @@ def _extend(
             continue
         # Requested at the meeting, on the unit's behalf, and approved there: the same request
         # row the unit's own request would leave, so the due-date history stays in one place.
-        request = ExtensionRequest(
+        request = extension_request(
             commitment=current,
-            requested_by=actor,
-            previous_due_date=in_force,
+            actor=actor,
             new_due_date=new_due_date,
             justification=reason,
-        )
-        request.full_clean()
-        request.save()
-        audit.record(
-            actor=actor,
-            action="commitment.extension_requested",
-            target=request,
-            commitment_id=current.pk,
-            changes={"due_date": [in_force, new_due_date]},
-            context={
-                "justification": reason,
-                "review": decision.pk,
-                "meeting": decision.meeting.code,
-            },
+            on_behalf=True,
+            context={"review": decision.pk, "meeting": decision.meeting.code},
         )
         extension_decide(request=request, actor=actor, approve=True, comment=reason)
         extended += 1
