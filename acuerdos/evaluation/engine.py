@@ -590,7 +590,7 @@ def freeze_group_figures(cutoff_id: int) -> int:
     from acuerdos.evaluation.models import SnapshotFigures
 
     rows = [SnapshotFigures(cutoff_id=cutoff_id, grouping=ALL_GROUPS, key=0)]
-    for by in GROUP_COLUMNS:
+    for by in FROZEN_GROUPINGS:
         for result in group_figures(
             by=by, source="snapshot", as_of=dt.date.min, cutoff_id=cutoff_id, use_frozen=False
         ):
