@@ -341,19 +341,23 @@ def _live_group_figures(
             < ev.pd * (100 * {_since_t("ev.s")} - {margin} * {_days("ev.d", "ev.s")})))"""
     overdue = f"{open_} AND ev.d < {t}"
     stale = f"{open_} AND ev.s <= t.young AND (ev.ls IS NULL OR ev.ls < t.fresh_from)"
-    odd = "CAST(ev.w * ev.pn AS TEXT) || '/' || CAST(ev.pd AS TEXT)"
-    odd_list = (
-        f"STRING_AGG(CASE WHEN {active} AND {NICE} %% ev.pd <> 0 THEN {odd} END, ',')"
-        if pg
-        else f"GROUP_CONCAT(CASE WHEN {active} AND {NICE} %% ev.pd <> 0 THEN {odd} END, ',')"
-    )
+    # The other denominators: PostgreSQL groups by them too (a hash aggregate, in parallel);
+    # SQLite, which would have to sort, lists their terms instead.
+    den_key = f"CASE WHEN {NICE} %% ev.pd = 0 THEN 0 ELSE ev.pd END"
+    if pg:
+        odd = f"SUM(CASE WHEN {active} AND {NICE} %% ev.pd <> 0 THEN ev.w * ev.pn END)"
+        group_by = f"1, {den_key}"
+    else:
+        term = "CAST(ev.w * ev.pn AS TEXT) || '/' || CAST(ev.pd AS TEXT)"
+        odd = f"GROUP_CONCAT(CASE WHEN {active} AND {NICE} %% ev.pd <> 0 THEN {term} END, ',')"
+        den_key, group_by = "0", "1"
     cs = "ev.cs" if source == "today" else _complete_since(source).replace("st.cid", "ev.cid")
     # `today` reads the commitments table directly (flattened: one pass over it, on the
     # covering index); `history` first finds each commitment's inputs once (materialized).
     materialized = "NOT MATERIALIZED" if source == "today" else "MATERIALIZED"
     sql = f"""
         WITH ev AS {materialized} ({base})
-        SELECT {"0" if column == "0" else "ev." + column} AS gkey,
+        SELECT {"0" if column == "0" else "ev." + column} AS gkey, {den_key} AS dk,
                COUNT(*),
                SUM(CASE WHEN {active} THEN 0 ELSE 1 END),
                SUM(CASE WHEN {active} AND {full} THEN 1 ELSE 0 END),
@@ -363,31 +367,42 @@ def _live_group_figures(
                SUM(CASE WHEN {stale} THEN 1 ELSE 0 END),
                SUM(CASE WHEN {active} AND {NICE} %% ev.pd = 0
                         THEN ev.w * ev.pn * ({NICE} / ev.pd) ELSE 0 END),
-               {odd_list},
+               {odd},
                SUM(CASE WHEN {active} THEN ev.w ELSE 0 END),
                SUM(CASE WHEN {overdue} THEN {_since_t("ev.d")} ELSE 0 END),
                MAX(CASE WHEN {overdue} THEN {_since_t("ev.d")} ELSE 0 END),
                SUM(CASE WHEN {active} AND {full} AND {cs} <= ev.d THEN 1 ELSE 0 END)
         FROM ev
-        GROUP BY 1"""
+        GROUP BY {group_by}"""
     sql = _dates_inlined(sql.replace("FROM t CROSS JOIN ", "FROM "), as_of, th)
-    results = []
     with connection.cursor() as cursor:
         cursor.execute(sql, list(scope_params))  # always a list: `%%` is unescaped
         rows = cursor.fetchall()
-    for row in sorted(rows, key=lambda r: int(r[0] or 0)):
-        key, n, cancelled, fulfilled, overdue_n, at_risk_n, in_d, stale_n = (
-            int(v or 0) for v in row[:8]
-        )
-        nice_sum, odd_terms, weights, od_sum, od_max, on_time = row[8:]
-        weighted = Fraction(int(nice_sum or 0), NICE)  # Σ weight·progress
-        if odd_terms:
+    sums: dict[int, list[int]] = {}
+    weighted_by_key: dict[int, Fraction] = {}
+    for row in rows:
+        key, den_key_value = int(row[0] or 0), int(row[1] or 0)
+        numbers = [int(v or 0) for v in (*row[2:10], *row[11:15])]
+        acc = sums.setdefault(key, [0] * len(numbers))
+        for i, value in enumerate(numbers):
+            acc[i] = max(acc[i], value) if i == 10 else acc[i] + value  # 10: overdue max
+        weighted = Fraction(numbers[7], NICE)  # Σ weight·progress over 1/10 000 denominators
+        odd_terms = row[10]
+        if isinstance(odd_terms, str) and odd_terms:  # SQLite: "w·pn/pd,…"
             by_den: dict[int, int] = {}
-            for term in str(odd_terms).split(","):
-                num_text, den_text = term.split("/")
+            for odd_term in odd_terms.split(","):
+                num_text, den_text = odd_term.split("/")
                 by_den[int(den_text)] = by_den.get(int(den_text), 0) + int(num_text)
             for den, num_sum in by_den.items():
                 weighted += Fraction(num_sum, den)
+        elif odd_terms and den_key_value:  # PostgreSQL: Σ w·pn of one denominator
+            weighted += Fraction(int(odd_terms), den_key_value)
+        weighted_by_key[key] = weighted_by_key.get(key, Fraction(0)) + weighted
+    results = []
+    for key in sorted(sums):
+        n, cancelled, fulfilled, overdue_n, at_risk_n, in_d, stale_n, _nice, *rest = sums[key]
+        weights, od_sum, od_max, on_time = rest
+        weighted = weighted_by_key[key]
         total = n - cancelled
         open_n = total - fulfilled
         counts = {
