@@ -120,6 +120,7 @@ def main() -> None:
         *mismatches(product(cutoff=cutoff)(), floor_snapshot(cutoff.pk)()),
         *mismatches(product(cutoff=cutoff)(), floor(CUTOFF)()),
     ]
+    load_before = os.getloadavg()[0]
     result = {
         "vendor": connection.vendor,
         "commitments": commitments,
@@ -132,6 +133,8 @@ def main() -> None:
         "cutoff": timed(product(cutoff=cutoff), repeat),
         "cutoff_floor": timed(floor_snapshot(cutoff.pk), repeat),
     }
+    # The machine is shared: the 1-minute load average around the measurement, for the notes.
+    result["load"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
     print(json.dumps(result))
 
 

@@ -151,12 +151,15 @@ def main() -> None:
     header = f"{'db':<11}{'scale':>6}{'commitments':>12}{'reports':>10}"
     for label in ("today", "past date", "cut-off"):
         header += f"{label:>22}"
+    header += f"{'load':>11}"
     print(header)
     for vendor, scale, r in rows:
         line = f"{vendor:<11}{scale:>6}{r['commitments']:>12,}{r['reports']:>10,}"
         for key in ("today", "past", "cutoff"):
             ours, floor = r[key], r[f"{key}_floor"]
             line += f"{ours:>9.3f}s /{floor:>6.3f}s {ours / floor:>4.2f}×"
+        load = r.get("load") or ["?", "?"]
+        line += f"{load[0]:>6}→{load[1]}"
         print(line)
         if r["groups_mismatched"]:
             print(f"  ¡{r['groups_mismatched']} grupos difieren del piso en conteos por estado!")
