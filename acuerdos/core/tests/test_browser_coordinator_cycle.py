@@ -158,7 +158,7 @@ def test_it_walks_the_coordinator_cycle_from_meeting_to_the_enlace_commitments(
     shot(page, "6b-reunion-con-acuerdos")
 
     # Coordinación → Personas → Invitar persona: an enlace of OOAD Morelos.
-    page.locator("#ac-nav").get_by_role("button", name="Coordinación").click()
+    page.locator("#ac-nav").get_by_role("button", name="Coordinación", exact=True).click()
     page.locator("#ac-nav").get_by_role("link", name="Personas").click()
     page.wait_for_url(f"{live_server.url}/personas/")
     page.get_by_role("link", name="Invitar persona").click()

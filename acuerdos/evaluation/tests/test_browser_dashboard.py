@@ -92,9 +92,9 @@ def test_the_coordinator_closes_a_cut_off_through_the_screen(page, live_server, 
 
     CutOff.objects.create(date=CUTOFF)
     errors = log_in(page, live_server, world.users["coordinator"].email)
-    page.get_by_role("navigation", name="Navegación principal").get_by_role(
-        "link", name="Cortes"
-    ).click()
+    nav = page.get_by_role("navigation", name="Navegación principal")
+    nav.get_by_role("button", name="Coordinación", exact=True).click()
+    nav.get_by_role("link", name="Cortes").click()
     page.get_by_role("link", name="Cerrar corte").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("¿Cerrar el corte al 30 jun 2026?")
     page.get_by_role("button", name="Sí, cerrar el corte").click()

@@ -67,6 +67,7 @@ def test_the_coordinator_invites_an_enlace_who_sets_a_password_and_sees_their_un
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Ingresar").click()
     page.wait_for_url(f"{live_server.url}/")
+    page.locator("#ac-nav").get_by_role("button", name="Coordinación", exact=True).click()
     page.locator("#ac-nav").get_by_role("link", name="Personas").click()
     page.wait_for_url(f"{live_server.url}/personas/")
     shots(page, "1-personas")

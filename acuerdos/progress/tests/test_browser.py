@@ -240,6 +240,7 @@ def test_it_walks_the_whole_loop(browser, live_server, people, files):
     phone.get_by_role("button", name="Mostrar u ocultar el menú").click()
     phone.wait_for_selector("#ac-nav.collapse.show")
     expect(phone.locator("#ac-nav").get_by_role("link", name="Por validar")).to_be_visible()
+    phone.locator("#ac-nav").get_by_role("button", name="Coordinación", exact=True).click()
     expect(phone.locator("#ac-nav").get_by_role("link", name="Bitácora")).to_be_visible()
     _shot(phone, "21-telefono-menu", full_page=False)
     phone_ctx.close()
