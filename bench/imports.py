@@ -87,9 +87,26 @@ def fresh_database(vendor: str, work: Path) -> str:
     return PG_ADMIN.rsplit("/", 1)[0] + f"/{PG_NAME}"
 
 
-def drop_database(vendor: str) -> None:
+def drop_database(vendor: str, attempts: int = 1) -> None:
     if vendor == "postgresql":
+        for index in range(1, attempts):
+            pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}_{index}" WITH (FORCE)')
         pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+
+
+def clone_database(vendor: str, work: Path, index: int) -> str:
+    """A copy of the freshly migrated database with its catalog (nothing imported yet)."""
+    if vendor == "sqlite":
+        import shutil
+
+        for suffix in ("", "-wal", "-shm"):
+            source = work / f"bench.sqlite3{suffix}"
+            if source.exists():
+                shutil.copyfile(source, work / f"bench-{index}.sqlite3{suffix}")
+        return f"sqlite:///{work / f'bench-{index}.sqlite3'}"
+    pg_admin(f'DROP DATABASE IF EXISTS "{PG_NAME}_{index}" WITH (FORCE)')
+    pg_admin(f'CREATE DATABASE "{PG_NAME}_{index}" TEMPLATE "{PG_NAME}"')
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/{PG_NAME}_{index}"
 
 
 def run(env: dict[str, str], *args: str) -> tuple[dict[str, Any], float]:
@@ -121,7 +138,13 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def measure_vendor(
-    vendor: str, rows: int, commitments: int, work: Path, *, imports_only: bool = False
+    vendor: str,
+    rows: int,
+    commitments: int,
+    work: Path,
+    *,
+    imports_only: bool = False,
+    attempts: int = 3,
 ) -> dict[str, Any]:
     url = fresh_database(vendor, work)
     env = env_for(url, work)
@@ -132,12 +155,24 @@ def measure_vendor(
     xlsx = work / "acuerdos-10000.xlsx"
     if not xlsx.exists():
         run(env, "make-file", str(xlsx), str(rows))
-    print(f"{vendor}: importación de {rows:,} filas…", flush=True)
-    # The machine may be shared: the floor is read just before and just after the import,
-    # and the ratio is taken against the median of both (six readings).
-    floor, result["floor_rss"] = run(env, "floor", str(xlsx))
-    result["import"], result["import_rss"] = run(env, "import", str(xlsx))
-    result["floor"] = around(floor, run(env, "floor", str(xlsx))[0])
+    print(f"{vendor}: importación de {rows:,} filas ({attempts} intentos)…", flush=True)
+    # The machine may be shared: the import runs `attempts` times, each into its own copy of
+    # the fresh database, with the floor read just before and just after it (the median of
+    # those six readings); the attempt with the median ratio is reported.
+    urls = [url] + [clone_database(vendor, work, index) for index in range(1, attempts)]
+    tries = []
+    for attempt_url in urls:
+        attempt_env = env_for(attempt_url, work)
+        before, floor_rss = run(attempt_env, "floor", str(xlsx))
+        imported, import_rss = run(attempt_env, "import", str(xlsx))
+        floor = around(before, run(attempt_env, "floor", str(xlsx))[0])
+        tries.append(
+            (imported["seconds"] / floor["seconds"], imported, import_rss, floor, floor_rss)
+        )
+    result["import_ratios"] = [ratio for ratio, *_ in tries]
+    _, result["import"], result["import_rss"], result["floor"], result["floor_rss"] = sorted(
+        tries, key=lambda attempt: attempt[0]
+    )[len(tries) // 2]
     result["reimport"], _ = run(env, "import", str(xlsx))
     progress = work / f"avances-{vendor}.xlsx"
     run(env, "make-progress-file", str(progress), str(rows))
@@ -185,6 +220,9 @@ def report(results: list[dict[str, Any]]) -> None:
             f"{r['import_rss']:>11.0f} MB   ≤ 15 s: {mark(imp['seconds'] <= 15)}; "
             f"≤ 3× piso: {mark(ratio <= 3)}"
         )
+        if len(r.get("import_ratios", [])) > 1:
+            shown = ", ".join(f"{value:.2f}×" for value in r["import_ratios"])
+            print(f"{'':<11}  (mediana de {len(r['import_ratios'])} intentos: {shown})")
         print(
             f"{'':<11}{'  de ello: leer, reconocer y validar (plan)':<44}"
             f"{imp['plan_seconds']:>9.2f}s{'':>10}{imp['plan_seconds'] / floor['seconds']:>7.2f}×"
@@ -255,6 +293,7 @@ def main() -> None:
     parser.add_argument(
         "--imports-only", action="store_true", help="skip the exports and the zip bomb"
     )
+    parser.add_argument("--attempts", type=int, default=3, help="agreements imports to time")
     parser.add_argument("--step", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.step:
@@ -272,11 +311,16 @@ def main() -> None:
             try:
                 results.append(
                     measure_vendor(
-                        vendor, args.rows, args.commitments, work, imports_only=args.imports_only
+                        vendor,
+                        args.rows,
+                        args.commitments,
+                        work,
+                        imports_only=args.imports_only,
+                        attempts=max(args.attempts, 1),
                     )
                 )
             finally:
-                drop_database(vendor)
+                drop_database(vendor, max(args.attempts, 1))
     finally:
         if not args.keep:
             import shutil
