@@ -406,10 +406,9 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 conflict, status = error.message, 409
                 agreement.refresh_from_db()
                 # What was typed stays; the new version lets a deliberate retry through.
-                form = AgreementEditForm(
-                    {**request.POST.dict(), "expected_version": agreement.version},
-                    agreement_pk=agreement.pk,
-                )
+                typed = request.POST.copy()
+                typed["expected_version"] = str(agreement.version)
+                form = AgreementEditForm(typed, agreement_pk=agreement.pk)
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
