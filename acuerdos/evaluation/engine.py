@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from acuerdos.evaluation.rules import STATUS_ORDER, GroupFigures, Status, Thresholds
@@ -375,7 +375,10 @@ def _live_group_figures(
         FROM ev
         GROUP BY {group_by}"""
     sql = _dates_inlined(sql.replace("FROM t CROSS JOIN ", "FROM "), as_of, th)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if pg:
+            # Compiling this query costs PostgreSQL's JIT more (~0.6 s) than it saves.
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, list(scope_params))  # always a list: `%%` is unescaped
         rows = cursor.fetchall()
     sums: dict[int, list[int]] = {}
