@@ -273,7 +273,8 @@ else:
     }
 HUEY["consumer"] = {
     "workers": env.int("HUEY_WORKERS", default=2),
-    "worker_type": "thread",
+    # Report PDFs are CPU-bound (WeasyPrint holds the GIL): production runs `process` workers.
+    "worker_type": env.str("HUEY_WORKER_TYPE", default="thread"),
     # Exactly one consumer runs the periodic schedule: start every other one with
     # HUEY_PERIODIC=false (see docs/deployment.md).
     "periodic": env.bool("HUEY_PERIODIC", default=True),
@@ -336,5 +337,7 @@ ACUERDOS = {
     # Most commitments one bulk action may change at once.
     "BULK_MAX": env.int("BULK_MAX", default=2000),
 }
+# Closing a cut-off generates and delivers its reports on the worker.
+REPORTS_ON_CUTOFF_CLOSE = env.bool("REPORTS_ON_CUTOFF_CLOSE", default=True)
 # Validations waiting longer than this (days) are reminded to the area's validators.
 REMINDER_VALIDATION_DAYS = env.int("REMINDER_VALIDATION_DAYS", default=5)
