@@ -100,6 +100,7 @@ def test_the_coordinator_imports_a_file_after_fixing_its_errors(
 
     if width < 992:
         page.get_by_role("button", name="Mostrar u ocultar el menú").click()
+    page.locator("#ac-nav").get_by_role("button", name="Coordinación", exact=True).click()
     page.locator("#ac-nav").get_by_role("link", name="Importar").click()
     page.wait_for_url(f"{live_server.url}/importar/")
     fits(page)
