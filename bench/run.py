@@ -37,6 +37,8 @@ def env_for(url: str) -> dict[str, str]:
         "DATABASE_URL": url,
         "ACUERDOS_ALLOW_DEV_SECRET": "true",
         "HUEY_IMMEDIATE": "true",
+        # Closing a benchmark cut-off must not generate and deliver its report PDFs.
+        "REPORTS_ON_CUTOFF_CLOSE": "false",
         "MEDIA_ROOT": str(OUT / "media"),
         "LOG_LEVEL": "WARNING",
     }
