@@ -7,7 +7,9 @@ machine; BENCH_FULL_SEED=1 seeds it instead); each PostgreSQL dataset (database
 acuerdos_bench_sN) is a copy of the SQLite one, so both databases hold the same rows. Then it
 measures each dataset in a fresh process (bench/measure.py) and prints times and ratios against
 the hand-written SQL floor measured in the same run. BENCH_SCALES (default 1,10,100) chooses the
-scales: the first build of ×100 takes about 15 minutes on this machine.
+scales. On the shared 2-core machine the first build takes long (×10 seed about 18 minutes,
+×100 replication and closing about 6, each PostgreSQL copy of ×100 about 9); with the datasets
+cached (BENCH_OUT=/tmp/... keeps them between checkouts) a whole run takes about 10 minutes.
 """
 
 from __future__ import annotations
