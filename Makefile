@@ -9,6 +9,7 @@ PYTHON := $(BIN)/python
 MANAGE := $(PYTHON) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_ENV := DEBUG=false HTTPS=false ACUERDOS_ALLOW_DEV_SECRET=true
+DEMO_CUTOFFS := 2026-05-31 2026-06-30 2026-07-31 2026-08-31 2026-09-30
 APT_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
 	fonts-dejavu-core fonts-liberation2 fonts-noto-core
 
@@ -50,6 +51,12 @@ demo: install
 	$(DEMO_ENV) $(MANAGE) migrate --no-input -v 0
 	$(DEMO_ENV) $(MANAGE) load_catalog
 	$(DEMO_ENV) $(MANAGE) seed_demo --seed 1 --if-empty
+	@# Monthly cut-offs closed up to September (trend, snapshots) with that month's reports;
+	@# October's stays open for the coordinator to close from the screen.
+	@for day in $(DEMO_CUTOFFS); do \
+		$(DEMO_ENV) REPORTS_ON_CUTOFF_CLOSE=false $(MANAGE) close_cutoff $$day || exit 1; \
+	done
+	$(DEMO_ENV) $(MANAGE) generate_reports --cutoff 2026-09-30 --no-deliver
 	$(DEMO_ENV) $(MANAGE) collectstatic --no-input -v 0
 	$(MAKE) --no-print-directory serve
 
