@@ -3,15 +3,11 @@
  *
  * Progressive: without JavaScript every section is shown, blank milestone rows are offered and
  * the region shortcuts are plain checkboxes read by the server. With it, only the chosen target
- * kind is shown, milestone rows are added and removed, the unit lists are searchable, and a
+ * kind is shown, milestone rows are added and removed, the unit lists are searchable (unit_picker.js), and a
  * region shortcut ticks (and locks) the units it stands for.
  */
 (function () {
   "use strict";
-
-  function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
 
   function number(text) {
     var value = parseFloat(String(text).replace(",", "."));
@@ -85,34 +81,6 @@
     refresh();
   }
 
-  function setupPicker(picker) {
-    var filter = picker.querySelector("[data-unit-filter]");
-    var options = picker.querySelectorAll("[data-unit-option]");
-    var none = picker.querySelector("[data-unit-none]");
-    var count = picker.querySelector("[data-unit-count]");
-
-    function counted() {
-      var checked = picker.querySelectorAll("[data-unit-option] input:checked").length;
-      count.textContent = checked === 1 ? "1 unidad elegida." : checked + " unidades elegidas.";
-    }
-    filter.hidden = false;
-    filter.addEventListener("input", function () {
-      var term = fold(filter.value.trim());
-      var shown = 0;
-      options.forEach(function (option) {
-        var match = !term || fold(option.textContent).indexOf(term) !== -1;
-        option.hidden = !match;
-        if (match) shown += 1;
-      });
-      none.hidden = shown !== 0;
-    });
-    filter.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") event.preventDefault();  // Enter filters; it never submits
-    });
-    picker.addEventListener("change", counted);
-    counted();
-  }
-
   function setupShortcuts(form) {
     var holder = form.querySelector("[data-region-id]");
     if (!holder) return;
@@ -145,7 +113,6 @@
   document.querySelectorAll("[data-agreement-form]").forEach(function (form) {
     setupTargetKind(form);
     setupMilestones(form);
-    form.querySelectorAll("[data-unit-picker]").forEach(setupPicker);
     setupShortcuts(form);
   });
 })();
