@@ -259,7 +259,7 @@ if REDIS_URL:
 if REDIS_URL:
     HUEY: dict[str, Any] = {
         "huey_class": "huey.PriorityRedisHuey",
-        "name": "acuerdos",
+        "name": env.str("HUEY_NAME", default="acuerdos"),
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
     }
@@ -267,7 +267,7 @@ else:
     # huey's SQLite storage needs a file of its own, never the application's database.
     HUEY = {
         "huey_class": "huey.SqliteHuey",
-        "name": "acuerdos",
+        "name": env.str("HUEY_NAME", default="acuerdos"),
         "filename": env.str("HUEY_SQLITE_PATH", default=str(BASE_DIR / "huey.sqlite3")),
         "immediate": HUEY_IMMEDIATE,
     }

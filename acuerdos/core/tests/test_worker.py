@@ -30,6 +30,8 @@ from acuerdos.organization.tests.factories import UserFactory
 
 ROOT = Path(settings.BASE_DIR)
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 11
+# Queues of this test process only: concurrent runs (SQLite, PostgreSQL) never share one.
+HUEY_NAME = f"acuerdos-test-{os.getpid()}"
 
 
 def _redis_reachable() -> bool:
@@ -137,6 +139,7 @@ def _redis_env(smtp_port: int, *, periodic: bool) -> dict[str, str]:
         "DATABASE_URL": _database_url(),
         "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}",
         "HUEY_IMMEDIATE": "false",
+        "HUEY_NAME": HUEY_NAME,
         "HUEY_PERIODIC": "true" if periodic else "false",
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
     }
@@ -202,9 +205,14 @@ def redis_db() -> Iterator[None]:
     import redis
 
     client = redis.Redis(REDIS_HOST, REDIS_PORT, db=REDIS_DB)
-    client.flushdb()
+
+    def clear() -> None:
+        for key in client.scan_iter(match=f"*{HUEY_NAME}*"):
+            client.delete(key)
+
+    clear()
     yield
-    client.flushdb()
+    clear()
 
 
 @needs_redis
