@@ -5,7 +5,7 @@ notifications and their audit events, in bulk.
 cancellation on the commitment rows it creates, and hands the chunk to `HistoryWriter.write`.
 Rows are written with `bulk_create`, and every write gets its audit event (`source="seed"`,
 built with `audit.build`). The evidence files are real PDF and PNG files that pass the checks of
-`acuerdos.progress.evidence` and are stored through Django's default storage under
+`acuerdos.core.uploads` and are stored through Django's default storage under
 `evidencias/` with random names; identical contents are stored once and shared.
 
 Dates are historical: `submitted_at`, `reviewed_at`, `decided_on`… say when things happened, and
@@ -39,6 +39,7 @@ from acuerdos.commitments.models import (
     ExtensionStatus,
     Milestone,
 )
+from acuerdos.core import uploads as evidence_files
 from acuerdos.core.dates import long_date, today
 from acuerdos.demo import documents
 from acuerdos.demo.history import (
@@ -57,7 +58,6 @@ from acuerdos.demo.plan import AgreementPlan, CatalogSnapshot, CommitmentPlan
 from acuerdos.evaluation import rules
 from acuerdos.notifications.models import EmailStatus, Notification
 from acuerdos.organization.models import Membership, Role, Unit, UnitKind, User
-from acuerdos.progress import evidence as evidence_files
 from acuerdos.progress.models import Comment, Evidence, ProgressReport, ReportState
 
 SOURCE = "seed"

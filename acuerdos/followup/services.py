@@ -37,13 +37,13 @@ from acuerdos.commitments.services import (
     extension_decide,
     extension_request,
 )
+from acuerdos.core import uploads as evidence_files
 from acuerdos.core.dates import long_date, today
 from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.followup.models import DecisionKind, ReviewDecision
 from acuerdos.meetings.models import Meeting, MeetingKind
 from acuerdos.notifications.services import notify, unit_people
 from acuerdos.organization.scope import scope_for
-from acuerdos.progress import evidence as evidence_files
 from acuerdos.progress.inputs import refresh_inputs, set_fraction
 from acuerdos.progress.models import Evidence, ProgressReport, ReportState
 from acuerdos.progress.services import Upload

@@ -1,30 +1,23 @@
-"""Minuta files: accepted by what they contain (PDF or Word .docx), never by their name.
+"""Minuta files: PDF or Word (.docx), accepted by what they contain, never by their name.
 
-The same approach as evidence uploads (`progress/evidence.py`), kept here so that `meetings`
-does not import an app above it: read at most the size limit, recognise the bytes, refuse
-macros, store under a random name, and leave no partial file when storage fails.
+The checks are the uploads' (`core/uploads.py`, shared with evidence files): read at most the
+size limit, recognise the bytes, refuse macros, store under a random name, and leave no partial
+file when storage fails; a minuta is further limited to PDF and .docx.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import logging
-import uuid
-import zipfile
 from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 
-from acuerdos.core.errors import DomainError
-
-logger = logging.getLogger(__name__)
+from acuerdos.core import uploads
+from acuerdos.core.uploads import CheckedFile
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 ACCEPT = ".pdf,.docx"
+NOT_A_MINUTA = "la minuta debe ser PDF o Word (.docx)."
 
 
 @dataclass
@@ -35,76 +28,35 @@ class MinutaUpload:
     name: str
 
 
-@dataclass(frozen=True)
-class CheckedMinuta:
-    """A minuta that passed the checks: the bytes to store and what they are."""
-
-    content: bytes
-    extension: str
-    sha256: str
-    original_name: str
-
-
 def max_bytes() -> int:
     """The same limit as evidence files (settings.ACUERDOS["EVIDENCE_MAX_BYTES"])."""
     config = getattr(settings, "ACUERDOS", {}) or {}
     return int(config.get("MINUTA_MAX_BYTES", config.get("EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES)))
 
 
-def _refuse(name: str, reason: str) -> DomainError:
-    return DomainError(f"No se aceptó «{name}»: {reason}")
-
-
-def check(upload: MinutaUpload) -> CheckedMinuta:
+def check(upload: MinutaUpload) -> CheckedFile:
     """Run every check on an uploaded minuta and return what to store, or raise DomainError."""
-    name = (upload.name or "minuta").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    limit = max_bytes()
-    data = upload.stream.read(limit + 1)
-    if len(data) > limit:
-        raise _refuse(name, "pesa más del máximo permitido. Redúzcalo.")
+    name = uploads.clean_name(upload.name, "minuta")
+    data = uploads.read_limited(upload.stream, name, max_bytes())
     if not data:
-        raise _refuse(name, "el archivo está vacío.")
-    if data.startswith(b"%PDF-"):
-        extension = "pdf"
-    elif data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile as exc:
-            raise _refuse(name, "el archivo está dañado.") from exc
-        if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
-            raise _refuse(name, "la minuta debe ser PDF o Word (.docx).")
-        if any(n.lower().endswith("vbaproject.bin") for n in names):
-            raise _refuse(name, "contiene macros. Guárdelo como .docx sin macros.")
-        extension = "docx"
-    else:
-        raise _refuse(name, "la minuta debe ser PDF o Word (.docx).")
-    return CheckedMinuta(
-        content=data,
+        raise uploads.refuse(name, "el archivo está vacío.")
+    if not data.startswith((b"%PDF-", b"PK\x03\x04")):
+        raise uploads.refuse(name, NOT_A_MINUTA)
+    content, content_type, extension = uploads.detect(data, name)
+    if extension not in ("pdf", "docx"):
+        raise uploads.refuse(name, NOT_A_MINUTA)
+    return CheckedFile(
+        content=content,
+        content_type=content_type,
         extension=extension,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=uploads.sha256(content),
         original_name=name,
     )
 
 
-def store(checked: CheckedMinuta) -> str:
+def store(checked: CheckedFile) -> str:
     """Write the minuta under a random name; on a storage error remove what was written."""
-    name = f"minutas/{uuid.uuid4().hex}.{checked.extension}"
-    try:
-        return default_storage.save(name, ContentFile(checked.content))
-    except Exception as exc:
-        discard(name)
-        logger.exception("minuta storage failed")
-        raise DomainError(
-            "No se pudo guardar la minuta por un problema de almacenamiento. "
-            "No se guardó nada; intente de nuevo en unos minutos."
-        ) from exc
+    return uploads.store(checked, folder="minutas", what="la minuta")
 
 
-def discard(name: str) -> None:
-    """Remove a stored file, ignoring one that is already gone."""
-    try:
-        if default_storage.exists(name):
-            default_storage.delete(name)
-    except Exception:
-        logger.exception("could not remove a minuta after a failed write")
+discard = uploads.discard

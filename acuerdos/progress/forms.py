@@ -29,9 +29,9 @@ from acuerdos.commitments.forms import (
 )
 from acuerdos.commitments.models import Commitment, Milestone, TargetKind
 from acuerdos.core.dates import today
+from acuerdos.core.uploads import ACCEPTED_HINT
 from acuerdos.meetings.models import Meeting
 from acuerdos.organization.models import Region, Theme, Unit
-from acuerdos.progress.evidence import ACCEPTED_HINT
 from acuerdos.progress.selectors import QueueFilters
 from acuerdos.progress.services import ReportInput, Upload
 

@@ -21,10 +21,10 @@ from django.utils.formats import date_format
 from acuerdos.audit import services as audit
 from acuerdos.commitments.models import Commitment, TargetKind
 from acuerdos.commitments.policies import can_comment, can_report, can_validate
+from acuerdos.core import uploads as evidence_files
 from acuerdos.core.dates import long_date, today
 from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.notifications.services import area_validators, notify, unit_people
-from acuerdos.progress import evidence as evidence_files
 from acuerdos.progress.inputs import refresh_inputs, set_fraction
 from acuerdos.progress.models import Comment, Evidence, ProgressReport, ReportState
 

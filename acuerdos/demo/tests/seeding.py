@@ -24,11 +24,11 @@ from acuerdos.commitments.models import (
     ExtensionStatus,
     Milestone,
 )
+from acuerdos.core import uploads as evidence_files
 from acuerdos.demo.history import COORDINATOR, VALIDATOR, EvidencePlan, commitment_history
 from acuerdos.demo.history_services import evidence_content, people_resolve
 from acuerdos.demo.plan import demo_plans
 from acuerdos.demo.services import catalog_snapshot, history_context
-from acuerdos.progress import evidence as evidence_files
 from acuerdos.progress.models import Comment, Evidence, ProgressReport
 
 AS_OF = "2026-11-22"

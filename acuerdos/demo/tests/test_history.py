@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 
 from acuerdos.commitments.models import TargetKind
+from acuerdos.core import uploads as evidence_files
 from acuerdos.demo import documents
 from acuerdos.demo.history import (
     COORDINATOR,
@@ -33,7 +34,6 @@ from acuerdos.demo.history import (
 from acuerdos.demo.plan import AgreementPlan, CommitmentPlan, demo_plans
 from acuerdos.demo.services import catalog_snapshot, history_context
 from acuerdos.evaluation import rules
-from acuerdos.progress import evidence as evidence_files
 from acuerdos.progress.models import ReportState
 
 AS_OF = dt.date(2026, 11, 22)

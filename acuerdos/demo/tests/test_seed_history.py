@@ -27,12 +27,12 @@ from acuerdos.commitments.models import (
     TargetKind,
 )
 from acuerdos.commitments.policies import can_report, can_validate
+from acuerdos.core import uploads as evidence_files
 from acuerdos.demo.logins import DEMO_LOGINS
 from acuerdos.demo.tests.seeding import AS_OF_DATE
 from acuerdos.evaluation import rules
 from acuerdos.notifications.models import EmailStatus, Notification
 from acuerdos.organization.models import Membership, Role, Unit, UnitKind, User
-from acuerdos.progress import evidence as evidence_files
 from acuerdos.progress.models import Comment, Evidence, ProgressReport, ReportState
 
 pytestmark = pytest.mark.django_db

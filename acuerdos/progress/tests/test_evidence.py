@@ -8,8 +8,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import override_settings
 
+from acuerdos.core import uploads as evidence
 from acuerdos.core.errors import DomainError
-from acuerdos.progress import evidence
 from acuerdos.progress.tests.helpers import PDF, docx, png
 
 

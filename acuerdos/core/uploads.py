@@ -1,4 +1,5 @@
-"""Evidence files: accepted by what they contain, never by their name or the browser's word.
+"""Uploaded files (evidence, minutas): accepted by what they contain, never by their name or the
+browser's word.
 
 Accepted: PDF, PNG/JPEG/GIF/WebP images (re-encoded, so that anything appended to them is
 dropped), Word/Excel/PowerPoint (OOXML without macros, and the 97-2003 formats). Refused: SVG,
@@ -65,14 +66,26 @@ class CheckedFile:
         return len(self.content)
 
 
-def _refuse(name: str, reason: str) -> DomainError:
+def refuse(name: str, reason: str) -> DomainError:
+    """The Spanish refusal of an uploaded file, naming it."""
     return DomainError(f"No se aceptó «{name}»: {reason}")
 
 
-def _read_limited(stream: IO[bytes], name: str, limit: int) -> bytes:
+def sha256(content: bytes) -> str:
+    """The SHA-256 of a file's bytes, as stored beside it."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def clean_name(original_name: str, default: str) -> str:
+    """The file name without any path the browser sent, at most 200 characters."""
+    return (original_name or default).replace("\\", "/").rsplit("/", 1)[-1][:200]
+
+
+def read_limited(stream: IO[bytes], name: str, limit: int) -> bytes:
+    """At most `limit` bytes of the upload; a longer one is refused without reading it all."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise _refuse(
+        raise refuse(
             name, f"pesa más de {filesizeformat(limit)}, el máximo permitido. Redúzcalo o divídalo."
         )
     return data
@@ -83,15 +96,15 @@ def _ooxml(data: bytes, name: str) -> tuple[str, str]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
     except zipfile.BadZipFile as exc:
-        raise _refuse(name, "el archivo comprimido está dañado.") from exc
+        raise refuse(name, "el archivo comprimido está dañado.") from exc
     if "[Content_Types].xml" not in names:
-        raise _refuse(name, f"los archivos comprimidos no se aceptan; adjunte {ACCEPTED_HINT}.")
+        raise refuse(name, f"los archivos comprimidos no se aceptan; adjunte {ACCEPTED_HINT}.")
     if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise _refuse(name, "contiene macros. Guárdelo sin macros (.docx, .xlsx o .pptx).")
+        raise refuse(name, "contiene macros. Guárdelo sin macros (.docx, .xlsx o .pptx).")
     for prefix, kind in OOXML_KINDS.items():
         if any(n.startswith(prefix) for n in names):
             return kind
-    raise _refuse(name, f"no es un documento de Office reconocido; adjunte {ACCEPTED_HINT}.")
+    raise refuse(name, f"no es un documento de Office reconocido; adjunte {ACCEPTED_HINT}.")
 
 
 def _reencode_image(data: bytes, name: str) -> tuple[bytes, str, str]:
@@ -114,7 +127,7 @@ def _reencode_image(data: bytes, name: str) -> tuple[bytes, str, str]:
                 )
                 converted.save(out, format="PNG", optimize=True)
     except (UnidentifiedImageError, OSError, KeyError, Image.DecompressionBombError) as exc:
-        raise _refuse(name, "la imagen está dañada o no es de un formato aceptado.") from exc
+        raise refuse(name, "la imagen está dañada o no es de un formato aceptado.") from exc
     return out.getvalue(), content_type, extension
 
 
@@ -126,7 +139,7 @@ def detect(data: bytes, name: str) -> tuple[bytes, str, str]:
         lowered.startswith((b"<svg", b"<?xml", b"<!doctype", b"<html", b"<script"))
         or b"<svg" in lowered
     ):
-        raise _refuse(name, "los archivos SVG, HTML o XML no se aceptan como evidencia.")
+        raise refuse(name, "los archivos SVG, HTML o XML no se aceptan como evidencia.")
     if data.startswith(b"%PDF-"):
         return data, "application/pdf", "pdf"
     if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")) or (
@@ -139,8 +152,8 @@ def detect(data: bytes, name: str) -> tuple[bytes, str, str]:
     if data.startswith(OLE2_MAGIC):
         return data, "application/x-ole-storage", "ole"
     if data.startswith((b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")):
-        raise _refuse(name, "los programas ejecutables no se aceptan como evidencia.")
-    raise _refuse(name, f"el tipo de archivo no se reconoce. Adjunte {ACCEPTED_HINT}.")
+        raise refuse(name, "los programas ejecutables no se aceptan como evidencia.")
+    raise refuse(name, f"el tipo de archivo no se reconoce. Adjunte {ACCEPTED_HINT}.")
 
 
 _LEGACY_OFFICE = {".doc": "doc", ".xls": "xls", ".ppt": "ppt"}
@@ -153,38 +166,38 @@ _LEGACY_TYPES = {
 
 def check_upload(stream: IO[bytes], original_name: str) -> CheckedFile:
     """Run every check on an uploaded file and return what to store, or raise DomainError."""
-    name = (original_name or "archivo").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    limit = int(settings.ACUERDOS["EVIDENCE_MAX_BYTES"])
-    data = _read_limited(stream, name, limit)
+    name = clean_name(original_name, "archivo")
+    data = read_limited(stream, name, int(settings.ACUERDOS["EVIDENCE_MAX_BYTES"]))
     if not data:
-        raise _refuse(name, "el archivo está vacío.")
+        raise refuse(name, "el archivo está vacío.")
     content, content_type, extension = detect(data, name)
     if extension == "ole":
         # 97-2003 Office documents share one container; the name only picks the label.
         suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if suffix not in _LEGACY_OFFICE:
-            raise _refuse(name, f"el tipo de archivo no se reconoce. Adjunte {ACCEPTED_HINT}.")
+            raise refuse(name, f"el tipo de archivo no se reconoce. Adjunte {ACCEPTED_HINT}.")
         extension = _LEGACY_OFFICE[suffix]
         content_type = _LEGACY_TYPES[extension]
     return CheckedFile(
         content=content,
         content_type=content_type,
         extension=extension,
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=sha256(content),
         original_name=name,
     )
 
 
-def store(checked: CheckedFile) -> str:
-    """Write the file under a random name; on any storage error remove what was written."""
-    name = f"evidencias/{uuid.uuid4().hex}.{checked.extension}"
+def store(checked: CheckedFile, *, folder: str = "evidencias", what: str = "la evidencia") -> str:
+    """Write the file under a random name in `folder`; on any storage error remove what was
+    written and say so about `what` (e.g. "la minuta")."""
+    name = f"{folder}/{uuid.uuid4().hex}.{checked.extension}"
     try:
         saved = default_storage.save(name, ContentFile(checked.content))
     except Exception as exc:
         discard(name)
-        logger.exception("evidence storage failed")
+        logger.exception("upload storage failed (%s)", folder)
         raise DomainError(
-            "No se pudo guardar la evidencia por un problema de almacenamiento. "
+            f"No se pudo guardar {what} por un problema de almacenamiento. "
             "No se guardó nada; intente de nuevo en unos minutos."
         ) from exc
     return saved
@@ -196,4 +209,4 @@ def discard(name: str) -> None:
         if default_storage.exists(name):
             default_storage.delete(name)
     except Exception:
-        logger.exception("could not remove evidence file after a failed write")
+        logger.exception("could not remove an uploaded file after a failed write")
