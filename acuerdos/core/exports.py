@@ -220,7 +220,7 @@ class XlsxExport:
         iterator = iter(rows)
         sample = list(itertools.islice(iterator, WIDTH_SAMPLE_ROWS))
         for index, column in enumerate(columns):
-            width = column.width or _estimate_width(column, index, sample)
+            width = column.width or column_width(column, index, sample)
             sheet.set_column(index, index, width)
         sheet.set_row(0, 30)
         for index, column in enumerate(columns):
@@ -279,7 +279,9 @@ def _status_getter(
     return status
 
 
-def _estimate_width(column: Column, index: int, sample: Sequence[Sequence[Any]]) -> float:
+def column_width(column: Column, index: int, sample: Sequence[Sequence[Any]]) -> float:
+    """A column's width in characters: its longest shown value in `sample` (or its header),
+    at least its kind's default, at most 60."""
     longest = len(column.header)
     for row in sample:
         if index < len(row) and row[index] is not None:

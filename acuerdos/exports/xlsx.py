@@ -40,7 +40,7 @@ from acuerdos.core.exports import (
     XLSX_MAX_ROWS,
     Column,
     ColumnKind,
-    csv_value,
+    column_width,
     neutralise,
 )
 
@@ -49,7 +49,6 @@ FILLS: tuple[str | None, ...] = (None, *SEMAFORO_FILLS)
 NUMBER_FORMATS = {"integer": 1, "percent": 166, "date": 164, "datetime": 165}
 ROWS_PER_WRITE = 500
 EPOCH = dt.datetime(1899, 12, 30)
-_WIDTHS = {"text": 18, "number": 12, "integer": 10, "percent": 10, "date": 12, "datetime": 17}
 # XML 1.0 forbids most control characters; spreadsheet programs write them as _xHHHH_.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
@@ -137,15 +136,6 @@ def _serial(value: dt.date) -> str:
     return str((value - EPOCH.date()).days)
 
 
-def _width(column: Column, index: int, sample: Sequence[Sequence[Any]]) -> float:
-    longest = len(column.header)
-    for row in sample:
-        if index < len(row) and row[index] is not None:
-            shown = csv_value(row[index], column.kind)
-            longest = max(longest, max((len(line) for line in shown.splitlines()), default=0))
-    return float(min(max(longest + 2, _WIDTHS[column.kind]), 60))
-
-
 def _sheet_name(name: str) -> str:
     cleaned = _SHEET_NAME_FORBIDDEN.sub(" ", name).strip(" '")[:31].strip()
     return cleaned or "Datos"
@@ -167,7 +157,7 @@ def write_sheet(
     date_styles = {f: (_style_index("date", f), _style_index("datetime", f)) for f in FILLS}
     iterator = iter(rows)
     sample = list(itertools.islice(iterator, WIDTH_SAMPLE_ROWS))
-    widths = [c.width or _width(c, i, sample) for i, c in enumerate(columns)]
+    widths = [c.width or column_width(c, i, sample) for i, c in enumerate(columns)]
     count = 0
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", _content_types())
