@@ -3,8 +3,8 @@ on a selection of it (reassign the unit, set the due date, change the validating
 
 Thin views: selection → parameters → plan (what will change, shown for confirmation) → apply.
 Writes go through `bulk_services`; the list reads `bulk_selectors`. Today's status (semáforo)
-comes from the evaluation engine, the same SQL as the dashboards — an upward read that, as
-`docs/architecture.md` says, only views make.
+comes from the evaluation selectors (`evaluate`, `with_status`: the dashboards' SQL) — an upward
+read that, as `docs/architecture.md` says, only views make.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import EmptyResultSet, PermissionDenied
-from django.db import connection
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,10 +47,8 @@ from acuerdos.core.dates import today
 from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.core.htmx import render_page_or_partial
 from acuerdos.core.pagination import paginate
-from acuerdos.evaluation.engine import evaluated_rows_sql
-from acuerdos.evaluation.selectors import Basis, basis_for
+from acuerdos.evaluation.selectors import basis_for, evaluate, with_status
 from acuerdos.organization.scope import scope_for
-from acuerdos.progress.selectors import shown_percent
 
 NOT_STARTED = "not_started"
 SHOWN_ROWS = 200
@@ -63,45 +59,23 @@ def bulk_max() -> int:
     return int(getattr(settings, "ACUERDOS", {}).get("BULK_MAX", 2000))
 
 
-def _evaluation_sql(basis: Basis, visible: QuerySet[Commitment]) -> tuple[str, list[Any]]:
-    return evaluated_rows_sql(
-        source=basis.source,
-        as_of=basis.as_of,
-        cutoff_id=basis.cutoff.pk if basis.cutoff else None,
-        visible=visible,
-    )
-
-
 def _with_status(queryset: QuerySet[Commitment], status: str) -> QuerySet[Commitment]:
-    """Only the commitments whose status today is `status` (one subquery: the engine's rows)."""
+    """Only the commitments whose status today is `status` (the filter "Semáforo hoy")."""
     if not status:
         return queryset
     basis = basis_for(as_of=today())
     if status == NOT_STARTED:  # the engine has no row for them: they do not count yet
         return queryset.filter(start_date__gt=basis.as_of)
-    try:
-        sql, params = _evaluation_sql(basis, queryset)
-    except EmptyResultSet:
-        return queryset.none()
-    # The inner SQL is the engine's own with bound values; the status is a bound value too.
-    inner = f"SELECT r.cid FROM ({sql}) r WHERE r.status = %s"  # noqa: S608
-    chosen = RawSQL(inner, [*params, status])  # noqa: S611
-    return queryset.filter(pk__in=chosen)
+    return with_status(queryset, basis, status)
 
 
 def _statuses(commitments: list[Commitment]) -> dict[int, tuple[str, Any]]:
     """Status and shown progress today of the listed commitments, in one query."""
     if not commitments:
         return {}
-    basis = basis_for(as_of=today())
     visible = Commitment.objects.filter(pk__in=[c.pk for c in commitments])
-    sql, params = _evaluation_sql(basis, visible)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT r.cid, r.status, r.pn, r.pd FROM ({sql}) r", params)  # noqa: S608
-        return {
-            int(cid): (str(status), shown_percent(int(pn), int(pd)))
-            for cid, status, pn, pd in cursor.fetchall()
-        }
+    evaluated = evaluate(visible, basis_for(as_of=today()))
+    return {pk: (row.status, row.progress) for pk, row in evaluated.items()}
 
 
 def _filtered(user: Any, query: QueryDict) -> tuple[CommitmentFilterForm, QuerySet[Commitment]]:

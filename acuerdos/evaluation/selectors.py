@@ -8,18 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from acuerdos.commitments.models import Agreement, Commitment
 from acuerdos.core.dates import today
-from acuerdos.evaluation.engine import GROUP_COLUMNS, GroupResult, group_figures
+from acuerdos.evaluation.engine import (
+    GROUP_COLUMNS,
+    GroupResult,
+    evaluated_rows_sql,
+    group_figures,
+)
 from acuerdos.evaluation.models import CutOff
 from acuerdos.evaluation.rules import GroupFigures
 from acuerdos.meetings.models import Meeting, Round
 from acuerdos.organization.models import Region, Theme, Unit
 from acuerdos.organization.scope import scope_for
+from acuerdos.progress.selectors import shown_percent
 
 GROUPINGS = ("unit", "region", "theme", "area", "meeting", "round", "agreement", "national")
 
@@ -134,3 +144,64 @@ def figures_by(
         if r.figures.total or sum(r.figures.counts.values())
     ]
     return sorted(rows, key=lambda row: row.code)
+
+
+def _rows_sql(queryset: QuerySet[Commitment], basis: Basis) -> tuple[str, list[Any]]:
+    """The engine's evaluated rows of these commitments at the basis (SQL, bound values)."""
+    return evaluated_rows_sql(
+        source=basis.source,
+        as_of=basis.as_of,
+        cutoff_id=basis.cutoff.pk if basis.cutoff else None,
+        visible=queryset,
+    )
+
+
+def with_status(queryset: QuerySet[Commitment], basis: Basis, status: str) -> QuerySet[Commitment]:
+    """Only the commitments whose status at the basis is `status` (one subquery: the engine's
+    rows). A commitment not started at the date has no row, so it is never chosen."""
+    try:
+        sql, params = _rows_sql(queryset, basis)
+    except EmptyResultSet:
+        return queryset.none()
+    # The inner SQL is the engine's own with bound values; the status is a bound value too.
+    inner = f"SELECT r.cid FROM ({sql}) r WHERE r.status = %s"  # noqa: S608
+    return queryset.filter(pk__in=RawSQL(inner, [*params, status]))  # noqa: S611
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluated:
+    """A commitment's status and figures at the basis date, as lists and exports show it."""
+
+    status: str
+    progress: Decimal
+    expected: Decimal
+    overdue_days: int
+    stale: bool
+
+
+def evaluate(queryset: QuerySet[Commitment], basis: Basis) -> dict[int, Evaluated]:
+    """The evaluation of these commitments at the basis (the dashboards' rules and source),
+    in one query. A commitment that has not started at the date has no row (it does not
+    count yet)."""
+    try:
+        sql, params = _rows_sql(queryset, basis)
+    except EmptyResultSet:  # a list that cannot hold anything (no units, say)
+        return {}
+    # Only the columns the export writes; the inner SQL is the evaluation's own, values bound.
+    wrapped = (
+        "SELECT r.cid, r.status, r.pn, r.pd, r.e_num, r.e_den, r.overdue_days, r.stale "  # noqa: S608
+        f"FROM ({sql}) r"
+    )
+    result: dict[int, Evaluated] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(wrapped, params)
+        while batch := cursor.fetchmany(2_000):
+            for cid, status, pn, pd, e_num, e_den, overdue, stale in batch:
+                result[int(cid)] = Evaluated(
+                    status=str(status),
+                    progress=shown_percent(int(pn), int(pd)),
+                    expected=shown_percent(int(e_num), int(e_den)),
+                    overdue_days=int(overdue or 0),
+                    stale=bool(stale),
+                )
+    return result

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from decimal import Decimal
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -21,11 +19,10 @@ from django.db.models import Count, QuerySet
 from acuerdos.commitments import selectors as commitment_selectors
 from acuerdos.commitments.models import Agreement, Commitment, Milestone
 from acuerdos.commitments.selectors import AgreementFilters
-from acuerdos.evaluation.engine import evaluated_rows_sql, group_figures
+from acuerdos.evaluation.engine import group_figures
 from acuerdos.evaluation.rules import GroupFigures
-from acuerdos.evaluation.selectors import Basis
+from acuerdos.evaluation.selectors import Basis, Evaluated, evaluate
 from acuerdos.progress.models import Evidence, ProgressReport, ReportState
-from acuerdos.progress.selectors import shown_percent
 
 CHUNK = 2_000
 
@@ -250,50 +247,6 @@ def my_commitments(user: Any) -> list[tuple[str, QuerySet[Commitment]]]:
 
 
 # --- Evaluation --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluated:
-    """A commitment's status and figures at the basis date, as exported."""
-
-    status: str
-    progress: Decimal
-    expected: Decimal
-    overdue_days: int
-    stale: bool
-
-
-def evaluate(queryset: QuerySet[Commitment], basis: Basis) -> dict[int, Evaluated]:
-    """The evaluation of these commitments at the basis (the dashboards' rules and source),
-    in one query. A commitment that has not started at the date has no row (it does not
-    count yet)."""
-    try:
-        sql, params = evaluated_rows_sql(
-            source=basis.source,
-            as_of=basis.as_of,
-            cutoff_id=basis.cutoff.pk if basis.cutoff else None,
-            visible=queryset,
-        )
-    except EmptyResultSet:  # a list that cannot hold anything (no units, say)
-        return {}
-    # Only the columns the export writes; the inner SQL is the evaluation's own, values bound.
-    wrapped = (
-        "SELECT r.cid, r.status, r.pn, r.pd, r.e_num, r.e_den, r.overdue_days, r.stale "  # noqa: S608
-        f"FROM ({sql}) r"
-    )
-    result: dict[int, Evaluated] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(wrapped, params)
-        while batch := cursor.fetchmany(CHUNK):
-            for cid, status, pn, pd, e_num, e_den, overdue, stale in batch:
-                result[int(cid)] = Evaluated(
-                    status=str(status),
-                    progress=shown_percent(int(pn), int(pd)),
-                    expected=shown_percent(int(e_num), int(e_den)),
-                    overdue_days=int(overdue or 0),
-                    stale=bool(stale),
-                )
-    return result
 
 
 def agreement_figures(

@@ -26,9 +26,8 @@ from acuerdos.commitments.models import Commitment, Priority, TargetKind
 from acuerdos.commitments.selectors import AgreementFilters
 from acuerdos.core.exports import Column
 from acuerdos.evaluation.rules import STATUS_LABELS, GroupFigures, Status
-from acuerdos.evaluation.selectors import Basis
+from acuerdos.evaluation.selectors import Basis, Evaluated
 from acuerdos.exports import selectors
-from acuerdos.exports.selectors import Evaluated
 from acuerdos.progress.models import ProgressReport, ReportState
 from acuerdos.progress.selectors import report_percent, shown_percent
 
