@@ -2,9 +2,10 @@
 on a selection of it (reassign the unit, set the due date, change the validating area, cancel).
 
 Thin views: selection → parameters → plan (what will change, shown for confirmation) → apply.
-Writes go through `bulk_services`; the list reads `bulk_selectors`. Today's status (semáforo)
-comes from the evaluation selectors (`evaluate`, `with_status`: the dashboards' SQL) — an upward
-read that, as `docs/architecture.md` says, only views make.
+Writes go through `bulk_services`; the list reads `selectors.commitment_list` (the rows of the
+commitments export). Today's status (semáforo) comes from the evaluation selectors (`evaluate`,
+`with_status`: the dashboards' SQL) — an upward read that, as `docs/architecture.md` says, only
+views make.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from acuerdos.commitments import bulk_selectors
+from acuerdos.commitments import selectors as commitment_selectors
 from acuerdos.commitments.bulk_forms import (
     ACTION_LABELS,
     BulkParamsForm,
@@ -80,7 +81,12 @@ def _statuses(commitments: list[Commitment]) -> dict[int, tuple[str, Any]]:
 
 def _filtered(user: Any, query: QueryDict) -> tuple[CommitmentFilterForm, QuerySet[Commitment]]:
     form = CommitmentFilterForm(query or None, user=user)
-    queryset = bulk_selectors.commitment_list(user, form.to_filters())
+    queryset = commitment_selectors.commitment_list(user, form.to_filters()).select_related(
+        "agreement__meeting__region",
+        "agreement__theme",
+        "agreement__validating_area",
+        "responsible_unit",
+    )
     return form, _with_status(queryset, form.status_value)
 
 

@@ -313,3 +313,21 @@ def commitment_edit_state(commitment: Commitment) -> CommitmentEditState:
         has_validated_progress=reports.filter(state="validated").exists(),
         reported_milestone_ids=frozenset(reported),
     )
+
+
+def commitment_list(user: Any, filters: AgreementFilters) -> QuerySet[Commitment]:
+    """One row per commitment under the agreements list's filters (the Compromisos list and the
+    commitments export): the commitments the user may see of the agreements the list shows; the
+    unit and due-date filters, which pick agreements on that list, pick the commitments
+    themselves here."""
+    listed = agreement_list(user, filters).order_by().values("pk")
+    queryset = Commitment.objects.visible_to(user).filter(agreement_id__in=listed)
+    if filters.unit is not None:
+        queryset = queryset.filter(responsible_unit=filters.unit)
+    if filters.due_from is not None:
+        queryset = queryset.filter(due_date__gte=filters.due_from)
+    if filters.due_to is not None:
+        queryset = queryset.filter(due_date__lte=filters.due_to)
+    return queryset.order_by(
+        "agreement__folio", "responsible_unit__kind", "responsible_unit__short_name", "pk"
+    )

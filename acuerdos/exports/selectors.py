@@ -76,20 +76,8 @@ def agreement_values(queryset: QuerySet[Agreement]) -> Iterator[dict[str, Any]]:
 
 
 def commitments(user: Any, filters: AgreementFilters) -> QuerySet[Commitment]:
-    """One row per commitment under the agreements list's filters: the commitments the user may
-    see of the agreements the list shows; the unit and due-date filters, which pick agreements
-    on the screen, pick the commitments themselves here."""
-    listed = commitment_selectors.agreement_list(user, filters).order_by().values("pk")
-    queryset = Commitment.objects.visible_to(user).filter(agreement_id__in=listed)
-    if filters.unit is not None:
-        queryset = queryset.filter(responsible_unit=filters.unit)
-    if filters.due_from is not None:
-        queryset = queryset.filter(due_date__gte=filters.due_from)
-    if filters.due_to is not None:
-        queryset = queryset.filter(due_date__lte=filters.due_to)
-    return queryset.order_by(
-        "agreement__folio", "responsible_unit__kind", "responsible_unit__short_name", "pk"
-    )
+    """The rows of the Compromisos list (`commitment_selectors.commitment_list`)."""
+    return commitment_selectors.commitment_list(user, filters)
 
 
 # What a commitments export reads per row: plain values (no model instances, so that 100,000
