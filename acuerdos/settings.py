@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "template_partials",
     "huey.contrib.djhuey",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "acuerdos.evaluation",
     "acuerdos.followup",
     "acuerdos.reporting",
+    "acuerdos.portal",
     "acuerdos.demo",
 ]
 
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "acuerdos.core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -147,6 +151,11 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: five failures in a row lock the username for 15 minutes.
+# TOTP second factor (django-otp): optional for everyone, required for coordinators unless
+# TWO_FACTOR_REQUIRED_FOR_COORDINATORS=false (the local demo and most tests switch it off).
+TWO_FACTOR_REQUIRED_FOR_COORDINATORS = env.bool("TWO_FACTOR_REQUIRED_FOR_COORDINATORS", default=True)
+OTP_TOTP_ISSUER = "Acuerdos IMSS"
+
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 # Username and address together: a shared NAT at month-end must not lock out a whole OOAD.

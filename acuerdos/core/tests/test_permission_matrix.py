@@ -495,9 +495,9 @@ ROUTES: list[Route] = [
 def _app_rows() -> list[Route]:
     """The rows each app keeps beside its own code: `acuerdos/<app>/tests/matrix_rows.py`."""
     rows: list[Route] = []
-    for module_file in sorted(Path(acuerdos.__file__).parent.glob("*/tests/matrix_rows.py")):
+    for module_file in sorted(Path(acuerdos.__file__).parent.glob("*/tests/matrix_rows*.py")):
         app = module_file.parent.parent.name
-        rows += importlib.import_module(f"acuerdos.{app}.tests.matrix_rows").ROUTES
+        rows += importlib.import_module(f"acuerdos.{app}.tests.{module_file.stem}").ROUTES
     return rows
 
 
