@@ -12,13 +12,14 @@ progress reports, comments and audit story. Those reads come from `progress.sele
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -56,6 +57,31 @@ from acuerdos.organization.models import Theme
 from acuerdos.organization.scope import scope_for
 from acuerdos.progress import selectors as progress_selectors
 from acuerdos.progress.forms import CommentForm
+
+
+class _Versioned(Protocol):
+    version: int
+
+    def refresh_from_db(self) -> None: ...
+
+
+_FormT = TypeVar("_FormT", bound=forms.Form)
+
+
+def _stale_form(
+    request: HttpRequest,
+    error: ConflictError,
+    instance: _Versioned,
+    rebuild: Callable[[QueryDict], _FormT],
+) -> tuple[_FormT, str, int]:
+    """Someone saved the object after this form was read (optimistic version check): the form
+    comes back with what was typed and the Spanish message of the conflict, answered 409. Its
+    hidden `expected_version` is moved to the current version, so a deliberate retry goes through
+    and a second stale retry is refused again."""
+    instance.refresh_from_db()
+    typed = request.POST.copy()
+    typed["expected_version"] = str(instance.version)
+    return rebuild(typed), error.message, 409
 
 
 @require_GET
@@ -249,18 +275,10 @@ def commitment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_version=form.cleaned_data["expected_version"],
                 )
             except ConflictError as error:
-                commitment.refresh_from_db()
+                form, conflict, status = _stale_form(request, error, commitment, CancelForm)
                 if commitment.is_cancelled:
                     messages.warning(request, error.message)
                     return redirect(commitment.get_absolute_url())
-                conflict, status = error.message, 409
-                # The reason typed is kept; the new version lets a deliberate retry through.
-                form = CancelForm(
-                    initial={
-                        "reason": form.cleaned_data["reason"],
-                        "expected_version": commitment.version,
-                    }
-                )
             except DomainError as error:
                 form.add_error("reason", error.message)
             else:
@@ -403,12 +421,12 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     priority=data["priority"],
                 )
             except ConflictError as error:
-                conflict, status = error.message, 409
-                agreement.refresh_from_db()
-                # What was typed stays; the new version lets a deliberate retry through.
-                typed = request.POST.copy()
-                typed["expected_version"] = str(agreement.version)
-                form = AgreementEditForm(typed, agreement_pk=agreement.pk)
+                form, conflict, status = _stale_form(
+                    request,
+                    error,
+                    agreement,
+                    lambda typed: AgreementEditForm(typed, agreement_pk=agreement.pk),
+                )
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
@@ -490,11 +508,9 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error("reason", error.message)
                 status = 400
             except ConflictError as error:
-                conflict, status = error.message, 409
-                commitment.refresh_from_db()
-                post = request.POST.copy()
-                post["expected_version"] = str(commitment.version)
-                form = CommitmentEditForm(post, **options)
+                form, conflict, status = _stale_form(
+                    request, error, commitment, lambda typed: CommitmentEditForm(typed, **options)
+                )
             except (DomainError, ValidationError) as error:
                 text = error.message if isinstance(error, DomainError) else error.messages
                 for message in [text] if isinstance(text, str) else text:

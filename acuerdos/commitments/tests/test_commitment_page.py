@@ -242,6 +242,13 @@ def test_it_refuses_a_cancellation_on_a_stale_page(world, clients):
     assert "Motivo escrito con cuidado." in html
     world.own_commitment.refresh_from_db()
     assert world.own_commitment.cancelled_on is None
+    version = world.own_commitment.version
+    assert f'name="expected_version" value="{version}"' in html
+    # A deliberate retry with the version the page now carries goes through.
+    retry = {"reason": "Motivo escrito con cuidado.", "expected_version": version}
+    assert clients["coordinator"].post(url, retry).status_code == 302
+    world.own_commitment.refresh_from_db()
+    assert world.own_commitment.is_cancelled
 
 
 # --- Comments and history -----------------------------------------------------------------------

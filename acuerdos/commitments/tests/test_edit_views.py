@@ -285,6 +285,10 @@ def test_it_refuses_a_stale_commitment_form(clients, world):
     assert response.status_code == 409
     assert "Otra persona cambió este compromiso" in _html(response)
     assert 'value="30/11/2026"' in _html(response)
+    version = commitment.version
+    assert f'name="expected_version" value="{version}"' in _html(response)
+    retry = clients["coordinator"].post(url, {**data, "expected_version": version})
+    assert retry.status_code == 302
 
 
 def test_it_adds_a_commitment_of_another_unit(clients, world):
