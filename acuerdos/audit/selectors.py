@@ -53,6 +53,8 @@ MORE_ACTIONS = {
     "user.password_set": "eligió su contraseña",
     "user.password_reset_requested": "pidió restablecer su contraseña",
     "membership.ended": "retiró un rol",
+    "api_token.created": "creó un token de API",
+    "api_token.revoked": "revocó un token de API",
 }
 
 TARGET_TYPES = {
@@ -66,6 +68,7 @@ TARGET_TYPES = {
     "meetings.round": "Ronda",
     "organization.user": "Persona",
     "organization.membership": "Rol asignado",
+    "organization.apitoken": "Token de API",
     "organization.unit": "Unidad",
     "organization.unitalias": "Nombre alterno de unidad",
     "organization.theme": "Línea de acción",
