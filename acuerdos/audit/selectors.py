@@ -55,6 +55,13 @@ MORE_ACTIONS = {
     "membership.ended": "retiró un rol",
     "api_token.created": "creó un token de API",
     "api_token.revoked": "revocó un token de API",
+    "two_factor.enabled": "activó el segundo factor de autenticación",
+    "two_factor.disabled": "quitó el segundo factor de autenticación",
+    "two_factor.verified": "confirmó su identidad con el segundo factor",
+    "two_factor.failed": "escribió un código de verificación incorrecto",
+    "two_factor.locked": "bloqueó temporalmente el segundo factor por códigos incorrectos",
+    "two_factor.recovery_used": "entró con un código de recuperación",
+    "two_factor.recovery_regenerated": "generó nuevos códigos de recuperación",
 }
 
 TARGET_TYPES = {
