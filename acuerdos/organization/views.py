@@ -62,6 +62,12 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_success_url(self) -> str:
+        # The second factor's code (or enrolment) comes before the page the person asked for.
+        from acuerdos.organization.two_factor import after_login_url
+
+        return after_login_url(self.request, super().get_success_url())
+
 
 class LogoutView(auth_views.LogoutView):
     """Log out (POST only, as Django requires) and say so on the login page."""
