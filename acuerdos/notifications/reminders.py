@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from acuerdos.commitments.models import Commitment
 from acuerdos.core.dates import long_date
@@ -121,36 +121,51 @@ def _area_validators(area_ids: Iterable[int]) -> dict[int, list[int]]:
     return validators
 
 
+@dataclass(frozen=True)
+class _DueStep:
+    """The reminder sent a fixed number of days before a commitment's due date in force."""
+
+    kind: str
+    title: str  # %(c)s: folio · unit
+    body: str  # %(d)s: the due date, long form
+
+
+# Days before the due date in force → the reminder of that day (texts translated when sent).
+# After the due date, OVERDUE every OVERDUE_EVERY days while the commitment is not fulfilled.
+DUE_STEPS: dict[int, _DueStep] = {
+    7: _DueStep(
+        DUE_IN_7,
+        gettext_noop("Faltan 7 días para la fecha compromiso: %(c)s"),
+        gettext_noop("El compromiso vence el %(d)s. Registre su avance a tiempo."),
+    ),
+    1: _DueStep(
+        DUE_IN_1,
+        gettext_noop("Mañana vence el compromiso %(c)s"),
+        gettext_noop("El compromiso vence mañana, %(d)s."),
+    ),
+    0: _DueStep(
+        DUE_TODAY,
+        gettext_noop("Hoy vence el compromiso %(c)s"),
+        gettext_noop("La fecha compromiso es hoy, %(d)s."),
+    ),
+}
+OVERDUE_EVERY = 7
+
+
 def _due_kind(on: dt.date, due: dt.date) -> str | None:
     days = (due - on).days
-    if days == 7:
-        return DUE_IN_7
-    if days == 1:
-        return DUE_IN_1
-    if days == 0:
-        return DUE_TODAY
-    if days < 0 and -days % 7 == 0:
+    if days in DUE_STEPS:
+        return DUE_STEPS[days].kind
+    if days < 0 and -days % OVERDUE_EVERY == 0:
         return OVERDUE
     return None
 
 
-def _due_text(kind: str, on: dt.date, due: dt.date, label: str) -> tuple[str, str]:
-    when = long_date(due)
-    if kind == DUE_IN_7:
-        return (
-            _("Faltan 7 días para la fecha compromiso: %(c)s") % {"c": label},
-            _("El compromiso vence el %(d)s. Registre su avance a tiempo.") % {"d": when},
-        )
-    if kind == DUE_IN_1:
-        return (
-            _("Mañana vence el compromiso %(c)s") % {"c": label},
-            _("El compromiso vence mañana, %(d)s.") % {"d": when},
-        )
-    if kind == DUE_TODAY:
-        return (
-            _("Hoy vence el compromiso %(c)s") % {"c": label},
-            _("La fecha compromiso es hoy, %(d)s.") % {"d": when},
-        )
+def _due_text(on: dt.date, due: dt.date, label: str) -> tuple[str, str]:
+    values = {"c": label, "d": long_date(due)}
+    step = DUE_STEPS.get((due - on).days)
+    if step is not None:
+        return _(step.title) % values, _(step.body) % values
     late = (on - due).days
     return (
         ngettext(
@@ -158,35 +173,70 @@ def _due_text(kind: str, on: dt.date, due: dt.date, label: str) -> tuple[str, st
             "Compromiso vencido hace %(n)d días: %(c)s",
             late,
         )
-        % {"n": late, "c": label},
+        % {"n": late, **values},
         _("Venció el %(d)s y no se ha cumplido. Registre su avance o solicite una reprogramación.")
-        % {"d": when},
+        % values,
     )
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """What one reminder is about, before it is addressed to each of its people."""
+
+    kind: str
+    title: str
+    body: str
+    url: str
+    commitment_id: int | None
+    subject: str  # the part of the dedupe key that names the commitment, report or unit
+
+
+def _addressed(on: dt.date, subjects: Iterable[tuple[_Subject, list[int]]]) -> list[Reminder]:
+    """One Reminder per person and subject, keyed by kind, subject and day (idempotency)."""
+    return [
+        Reminder(
+            user_id,
+            s.kind,
+            s.title,
+            s.body,
+            s.url,
+            s.commitment_id,
+            _key(s.kind, s.subject, on),
+        )
+        for s, people in subjects
+        for user_id in people
+    ]
 
 
 def _due_reminders(on: dt.date) -> list[Reminder]:
     """Before, on and after the due date in force (one query for the commitments)."""
+    ahead = [on + dt.timedelta(days=days) for days in DUE_STEPS]
     rows = list(
         Commitment.objects.filter(_open_commitments(on))
         .annotate(due=Coalesce("current_due_date", "due_date"))
-        .filter(
-            Q(due__in=[on + dt.timedelta(days=7), on + dt.timedelta(days=1), on]) | Q(due__lt=on)
-        )
+        .filter(Q(due__in=ahead) | Q(due__lt=on))
         .values_list(
             "pk", "due", "responsible_unit_id", "agreement__folio", "responsible_unit__short_name"
         )
     )
     picked = [(row, kind) for row in rows if (kind := _due_kind(on, row[1])) is not None]
     people = _unit_people(row[2] for row, _kind in picked)
-    reminders: list[Reminder] = []
-    for (pk, due, unit_id, folio, unit_name), kind in picked:
-        title, body = _due_text(kind, on, due, f"{folio} · {unit_name}")
-        url = reverse("commitments:commitment_detail", args=[pk])
-        reminders.extend(
-            Reminder(user_id, kind, title, body, url, pk, _key(kind, f"c{pk}", on))
-            for user_id in people.get(unit_id, [])
-        )
-    return reminders
+    return _addressed(
+        on,
+        (
+            (
+                _Subject(
+                    kind,
+                    *_due_text(on, due, f"{folio} · {unit_name}"),
+                    reverse("commitments:commitment_detail", args=[pk]),
+                    pk,
+                    f"c{pk}",
+                ),
+                people.get(unit_id, []),
+            )
+            for (pk, due, unit_id, folio, unit_name), kind in picked
+        ),
+    )
 
 
 def _validation_reminders(on: dt.date) -> list[Reminder]:
@@ -208,7 +258,7 @@ def _validation_reminders(on: dt.date) -> list[Reminder]:
     )
     picked = [row for row in rows if row[2] and ((on - row[2]).days - limit - 1) % 7 == 0]
     validators = _area_validators(row[3] for row in picked)
-    reminders: list[Reminder] = []
+    subjects: list[tuple[_Subject, list[int]]] = []
     for pk, commitment_id, submitted_on, area_id, folio, unit_name in picked:
         assert submitted_on is not None  # filtered above
         waiting = (on - submitted_on).days
@@ -222,19 +272,11 @@ def _validation_reminders(on: dt.date) -> list[Reminder]:
             "d": long_date(submitted_on),
         }
         url = reverse("progress:report_detail", args=[pk])
-        reminders.extend(
-            Reminder(
-                user_id,
-                VALIDATION_PENDING,
-                title,
-                body,
-                url,
-                commitment_id,
-                _key(VALIDATION_PENDING, f"c{commitment_id}:r{pk}", on),
-            )
-            for user_id in validators.get(area_id, [])
+        subject = _Subject(
+            VALIDATION_PENDING, title, body, url, commitment_id, f"c{commitment_id}:r{pk}"
         )
-    return reminders
+        subjects.append((subject, validators.get(area_id, [])))
+    return _addressed(on, subjects)
 
 
 def _cutoff_reminders(on: dt.date) -> list[Reminder]:
@@ -258,32 +300,33 @@ def _cutoff_reminders(on: dt.date) -> list[Reminder]:
         stale[unit_id] += 1
     people = _unit_people(stale)
     url = reverse("commitments:my_commitments")
-    reminders: list[Reminder] = []
+    title = _("Faltan 3 días para el corte del %(d)s") % {"d": long_date(cutoff.date)}
+    subjects: list[tuple[_Subject, list[int]]] = []
     for unit_id, count in stale.items():
-        title = _("Faltan 3 días para el corte del %(d)s") % {"d": long_date(cutoff.date)}
         body = ngettext(
             "%(n)d compromiso de su unidad no tiene reporte de avance desde el %(s)s.",
             "%(n)d compromisos de su unidad no tienen reporte de avance desde el %(s)s.",
             count,
         ) % {"n": count, "s": long_date(since)}
-        reminders.extend(
-            Reminder(
-                user_id,
-                CUTOFF_STALE,
-                title,
-                body,
-                url,
-                None,
-                _key(CUTOFF_STALE, f"u{unit_id}:{cutoff.date.isoformat()}", on),
-            )
-            for user_id in people.get(unit_id, [])
+        subject = _Subject(
+            CUTOFF_STALE, title, body, url, None, f"u{unit_id}:{cutoff.date.isoformat()}"
         )
-    return reminders
+        subjects.append((subject, people.get(unit_id, [])))
+    return _addressed(on, subjects)
+
+
+# Every kind of reminder of the day: each collector selects its subjects set-based and names
+# their people; `_addressed` turns them into one reminder per person with its dedupe key.
+COLLECTORS: tuple[Callable[[dt.date], list[Reminder]], ...] = (
+    _due_reminders,
+    _validation_reminders,
+    _cutoff_reminders,
+)
 
 
 def reminders_due(on: dt.date) -> list[Reminder]:
     """Every reminder of the day, for every person (a fixed number of queries)."""
-    return _due_reminders(on) + _validation_reminders(on) + _cutoff_reminders(on)
+    return [reminder for collect in COLLECTORS for reminder in collect(on)]
 
 
 @transaction.atomic
