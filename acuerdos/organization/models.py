@@ -252,3 +252,47 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def of_user(self, user: Any) -> ApiTokenQuerySet:
+        """A person's own tokens (nobody else's are ever listed)."""
+        return self.filter(user=user)
+
+
+class ApiToken(TimeStampedModel):
+    """A personal API token (token de API) for BI tools: acts with exactly its owner's scope.
+
+    Only the SHA-256 of the secret is stored; `prefix` is its first characters, shown so that a
+    person recognises which token is which. Read-only unless created with `can_write`. A token
+    stops working at `expires_at`, when revoked, or when its owner's account is deactivated.
+    `last_used_at` is refreshed at most once a minute (no write per request).
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("usuario"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("nombre"), max_length=100)
+    prefix = models.CharField(_("prefijo"), max_length=16, unique=True)
+    key_hash = models.CharField(_("huella SHA-256"), max_length=64, unique=True)
+    can_write = models.BooleanField(_("permite escribir"), default=False)
+    expires_at = models.DateTimeField(_("vence"))
+    last_used_at = models.DateTimeField(_("último uso"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revocado"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("token de API")
+        verbose_name_plural = _("tokens de API")
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name=""),
+                name="api_token_named",
+                violation_error_message=_("Escriba un nombre para el token."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
