@@ -144,7 +144,9 @@ def _password_checked(request: HttpRequest) -> tuple[PasswordCheckForm, HttpResp
     """The password form, and a response to return instead when the session may not act."""
     user = _user(request)
     form = PasswordCheckForm(request.POST, user=user)
-    if services.has_confirmed_device(user) and not is_verified(request):
+    if not services.has_confirmed_device(user):
+        return form, redirect("two_factor:manage")
+    if not is_verified(request):
         return form, redirect(with_next(reverse("two_factor:verify"), reverse("two_factor:manage")))
     if not form.is_valid():
         context = {
