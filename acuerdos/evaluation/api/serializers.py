@@ -1,0 +1,51 @@
+"""Cut-offs and compliance figures through the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from acuerdos.evaluation.management.commands.compliance import BY
+from acuerdos.evaluation.models import CutOff
+
+
+class CutOffSerializer(serializers.ModelSerializer[CutOff]):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = CutOff
+        fields = ("date", "status", "status_label", "closed_at", "snapshot_rows")
+
+
+class ComplianceQuerySerializer(serializers.Serializer[Any]):
+    as_of = serializers.DateField(
+        required=False, help_text="AAAA-MM-DD; por omisión, hoy. Un corte cerrado se lee congelado."
+    )
+    by = serializers.ChoiceField(choices=BY, default="unit")
+
+
+class ComplianceCountsSerializer(serializers.Serializer[Any]):
+    on_track = serializers.IntegerField()
+    at_risk = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    fulfilled = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+
+
+class ComplianceGroupSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    total = serializers.IntegerField()
+    counts = ComplianceCountsSerializer()
+    compliance_level = serializers.FloatField(allow_null=True)
+    average_progress = serializers.FloatField(allow_null=True)
+    timeliness = serializers.FloatField(allow_null=True)
+
+
+class ComplianceSerializer(serializers.Serializer[Any]):
+    """The shape of `manage.py compliance --format json` (PRODUCT.md §5)."""
+
+    as_of = serializers.DateField()
+    by = serializers.ChoiceField(choices=BY)
+    groups = ComplianceGroupSerializer(many=True)
