@@ -2,10 +2,10 @@
 on a selection of it (reassign the unit, set the due date, change the validating area, cancel).
 
 Thin views: selection → parameters → plan (what will change, shown for confirmation) → apply.
-Writes go through `bulk_services`; the list reads `selectors.commitment_list` (the rows of the
-commitments export). Today's status (semáforo) comes from the evaluation selectors (`evaluate`,
-`with_status`: the dashboards' SQL) — an upward read that, as `docs/architecture.md` says, only
-views make.
+Writes go through `bulk_services`; the list reads `exports.selectors.commitments` — the
+commitments export's own rows: `selectors.commitment_list` narrowed by today's semáforo through
+the evaluation selectors (`with_status`: the dashboards' SQL) — an upward read that, as
+`docs/architecture.md` says, only views make.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from acuerdos.commitments import selectors as commitment_selectors
 from acuerdos.commitments.bulk_forms import (
     ACTION_LABELS,
     BulkParamsForm,
@@ -48,26 +47,17 @@ from acuerdos.core.dates import today
 from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.core.htmx import render_page_or_partial
 from acuerdos.core.pagination import paginate
-from acuerdos.evaluation.selectors import basis_for, evaluate, with_status
+from acuerdos.evaluation.selectors import basis_for, evaluate
+from acuerdos.exports import selectors as export_selectors
 from acuerdos.organization.scope import scope_for
 
-NOT_STARTED = "not_started"
+NOT_STARTED = export_selectors.NOT_STARTED
 SHOWN_ROWS = 200
 
 
 def bulk_max() -> int:
     """The largest selection one bulk action takes (`ACUERDOS["BULK_MAX"]`, 2,000 by default)."""
     return int(getattr(settings, "ACUERDOS", {}).get("BULK_MAX", 2000))
-
-
-def _with_status(queryset: QuerySet[Commitment], status: str) -> QuerySet[Commitment]:
-    """Only the commitments whose status today is `status` (the filter "Semáforo hoy")."""
-    if not status:
-        return queryset
-    basis = basis_for(as_of=today())
-    if status == NOT_STARTED:  # the engine has no row for them: they do not count yet
-        return queryset.filter(start_date__gt=basis.as_of)
-    return with_status(queryset, basis, status)
 
 
 def _statuses(commitments: list[Commitment]) -> dict[int, tuple[str, Any]]:
@@ -80,14 +70,18 @@ def _statuses(commitments: list[Commitment]) -> dict[int, tuple[str, Any]]:
 
 
 def _filtered(user: Any, query: QueryDict) -> tuple[CommitmentFilterForm, QuerySet[Commitment]]:
+    """The list's rows: the same function as the commitments export (`exports.selectors`), so
+    that a download holds exactly what the filtered list shows."""
     form = CommitmentFilterForm(query or None, user=user)
-    queryset = commitment_selectors.commitment_list(user, form.to_filters()).select_related(
+    queryset = export_selectors.commitments(
+        user, form.to_filters(), status=form.status_value, basis=basis_for(as_of=today())
+    )
+    return form, queryset.select_related(
         "agreement__meeting__region",
         "agreement__theme",
         "agreement__validating_area",
         "responsible_unit",
     )
-    return form, _with_status(queryset, form.status_value)
 
 
 def _filters_query(query: QueryDict) -> str:

@@ -21,7 +21,7 @@ from acuerdos.commitments.models import Agreement, Commitment, Milestone
 from acuerdos.commitments.selectors import AgreementFilters
 from acuerdos.evaluation.engine import group_figures
 from acuerdos.evaluation.rules import GroupFigures
-from acuerdos.evaluation.selectors import Basis, Evaluated, evaluate
+from acuerdos.evaluation.selectors import Basis, Evaluated, evaluate, with_status
 from acuerdos.progress.models import Evidence, ProgressReport, ReportState
 
 CHUNK = 2_000
@@ -75,9 +75,23 @@ def agreement_values(queryset: QuerySet[Agreement]) -> Iterator[dict[str, Any]]:
             yield row
 
 
-def commitments(user: Any, filters: AgreementFilters) -> QuerySet[Commitment]:
-    """The rows of the Compromisos list (`commitment_selectors.commitment_list`)."""
-    return commitment_selectors.commitment_list(user, filters)
+# "Aún no inicia": the engine has no row for a commitment before its start date (it does not
+# count yet), so this status is read from the dates, not from `with_status`.
+NOT_STARTED = "not_started"
+
+
+def commitments(
+    user: Any, filters: AgreementFilters, *, status: str = "", basis: Basis | None = None
+) -> QuerySet[Commitment]:
+    """The rows of the Compromisos list (`commitment_selectors.commitment_list`), narrowed to
+    today's semáforo `status` when one is asked for ("Semáforo hoy", at `basis`). The list and
+    its XLSX and CSV exports read this one function, so the file holds exactly the list's rows."""
+    queryset = commitment_selectors.commitment_list(user, filters)
+    if not status or basis is None:
+        return queryset
+    if status == NOT_STARTED:
+        return queryset.filter(start_date__gt=basis.as_of)
+    return with_status(queryset, basis, status)
 
 
 # What a commitments export reads per row: plain values (no model instances, so that 100,000

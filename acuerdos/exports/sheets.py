@@ -239,10 +239,12 @@ def _evaluated_rows(
         yield [*_commitment_row(row, evaluated, basis), *extra]
 
 
-def commitments_sheet(user: Any, filters: AgreementFilters, basis: Basis) -> Sheet:
-    """Compromisos: one row per commitment under the agreements list's filters, with its status
-    (semáforo), validated and expected progress at the basis date."""
-    queryset = selectors.commitments(user, filters)
+def commitments_sheet(
+    user: Any, filters: AgreementFilters, basis: Basis, *, status: str = ""
+) -> Sheet:
+    """Compromisos: one row per commitment under the list's filters (today's semáforo `status`
+    included), with its status, validated and expected progress at the basis date."""
+    queryset = selectors.commitments(user, filters, status=status, basis=basis)
     return Sheet(
         name="Compromisos",
         slug="compromisos",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from acuerdos.audit import selectors as audit_selectors
 from acuerdos.audit.forms import AuditFilterForm
+from acuerdos.commitments.bulk_forms import CommitmentFilterForm
 from acuerdos.commitments.forms import AgreementFilterForm
 from acuerdos.core.dates import today
 from acuerdos.core.exports import csv_response
@@ -96,9 +97,12 @@ def agreements(request: HttpRequest, file_format: str) -> HttpResponse | Streami
 @require_GET
 @login_required
 def commitments(request: HttpRequest, file_format: str) -> HttpResponse | StreamingHttpResponse:
-    """Compromisos: the agreements list's filters, one row per commitment, with its status."""
-    form = AgreementFilterForm(request.GET or None, user=request.user)
-    sheet = sheets.commitments_sheet(request.user, form.to_filters(), basis_for(as_of=today()))
+    """Compromisos: the Compromisos list's filters (today's semáforo included), one row per
+    commitment, with its status."""
+    form = CommitmentFilterForm(request.GET or None, user=request.user)
+    sheet = sheets.commitments_sheet(
+        request.user, form.to_filters(), basis_for(as_of=today()), status=form.status_value
+    )
     return _download(request, sheet, file_format, _applied(form))
 
 

@@ -175,6 +175,69 @@ def test_it_applies_the_same_filters_as_the_list(reported, clients):
     assert len(rows) == 4
 
 
+def _list_rows(client, query: str) -> list[tuple[str, str]]:
+    """The (folio, unit code) of every row of the Compromisos list under `query`."""
+    response = client.get(reverse("commitments:commitment_list") + query)
+    assert response.status_code == 200
+    assert response.context["page"].paginator.num_pages == 1
+    return [
+        (c.agreement.folio, c.responsible_unit.code) for c in response.context["page"].object_list
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?status=fulfilled",
+        "?status=at_risk",
+        "?status=on_track",
+        "?status=overdue",
+        "?status=not_started",
+        "?status=cancelled",
+        "?status=at_risk&q=0002",
+        "?status=no-such-status",  # does not validate: left out by the list and the files alike
+        "",
+    ],
+)
+@pytest.mark.parametrize("persona", ["coordinator", "liaison", "other_liaison", "validator"])
+def test_it_exports_exactly_the_rows_of_the_list_filtered_by_semaforo(
+    reported, clients, query, persona
+):
+    CommitmentFactory(
+        agreement=reported.own,
+        responsible_unit=Unit.objects.get(code="OOAD-HGO"),
+        start_date=dt.date(2026, 7, 1),
+        due_date=dt.date(2026, 12, 31),
+    )
+    client = clients[persona]
+    shown = _list_rows(client, query)
+    in_csv = [
+        (r["Folio"], r["Clave de la unidad"])
+        for r in csv_rows(download(client, "commitments", "csv", query))
+    ]
+    in_xlsx = [
+        (str(r["Folio"]), str(r["Clave de la unidad"]))
+        for r in xlsx_rows(xlsx_sheet(download(client, "commitments", "xlsx", query)))
+    ]
+    assert in_csv == shown
+    assert in_xlsx == shown
+
+
+def test_the_semaforo_filter_narrows_the_export(reported, clients):
+    client = clients["coordinator"]
+    everything = csv_rows(download(client, "commitments", "csv"))
+    fulfilled = csv_rows(download(client, "commitments", "csv", "?status=fulfilled"))
+    assert len(fulfilled) < len(everything)
+    assert [(r["Folio"], r["Clave de la unidad"]) for r in fulfilled] == [
+        ("TST-CEN-2026-0001", "OOAD-QRO")
+    ]
+    status_header = next(h for h in fulfilled[0] if h.startswith("Estado al"))
+    assert {r[status_header] for r in fulfilled} == {"Cumplido"}
+    event = AuditEvent.objects.filter(action="export.downloaded").latest("pk")
+    assert event.context["filters"]["status"] == "fulfilled"
+    assert event.context["rows"] == 1
+
+
 def test_it_writes_statuses_with_the_semaforo_and_dates_as_dates(reported, clients):
     sheet = xlsx_sheet(download(clients["coordinator"], "commitments", "xlsx"))
     assert sheet.freeze_panes == "A2"
