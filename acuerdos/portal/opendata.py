@@ -61,6 +61,8 @@ UNIT_KINDS = ", ".join(
     str(label) for value, label in UnitKind.choices if value in ("ooad", "umae", "working_group")
 )
 PERCENT_RANGE = "0.0 a 100.0"
+REGION_NAMES = "Región Norte, Región Occidente, Región Sureste, Región Centro"
+REGION_CODES = "REG-NORTE, REG-OCCIDENTE, REG-SURESTE, REG-CENTRO"
 
 COMMITMENT_FIELDS: tuple[Field, ...] = (
     Field("corte", "date", "Fecha del corte cerrado al que corresponden las cifras."),
@@ -72,8 +74,8 @@ COMMITMENT_FIELDS: tuple[Field, ...] = (
     ),
     Field("reunion_clave", "text", "Clave de la reunión en que se firmó el acuerdo."),
     Field("reunion", "text", "Nombre de la reunión en que se firmó el acuerdo."),
-    Field("region_clave", "text", "Clave de la región de la reunión."),
-    Field("region", "text", "Región de la reunión.", "Norte, Occidente, Sureste, Centro"),
+    Field("region_clave", "text", "Clave de la región de la reunión.", REGION_CODES),
+    Field("region", "text", "Región de la reunión.", REGION_NAMES),
     Field("unidad_clave", "text", "Clave de la unidad responsable del compromiso."),
     Field("unidad", "text", "Nombre oficial de la unidad responsable (una institución)."),
     Field("unidad_tipo", "text", "Tipo de la unidad responsable.", UNIT_KINDS),
@@ -125,7 +127,7 @@ UNIT_FIELDS: tuple[Field, ...] = (
     Field("unidad_clave", "text", "Clave de la unidad responsable."),
     Field("unidad", "text", "Nombre oficial de la unidad responsable (una institución)."),
     Field("unidad_tipo", "text", "Tipo de la unidad responsable.", UNIT_KINDS),
-    Field("region", "text", "Región de la unidad.", "Norte, Occidente, Sureste, Centro"),
+    Field("region", "text", "Región de la unidad.", REGION_NAMES),
     Field(
         "compromisos",
         "integer",

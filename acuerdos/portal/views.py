@@ -52,6 +52,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     found = access_public_region(code)
     context = _chosen(request)
     context["region"] = found
+    context["regions"] = selectors.regions()
     if context["cutoff"] is not None:
         context["board"] = selectors.region_board(context["cutoff"], found, context["cutoffs"])
     return render(request, "portal/region.html", context)

@@ -236,6 +236,12 @@ def test_the_csv_has_one_row_per_commitment_with_the_dictionary_columns(graded):
     assert own["reunion"] == '\'=HYPERLINK("http://x")'  # neutralised, never a formula
     statuses = {r["estado_clave"] for r in rows}
     assert statuses <= {s.value for s in Status}
+    # Every enumerated column holds only the values its dictionary entry allows.
+    enumerated = ("region_clave", "region", "unidad_tipo", "estado")
+    for field in opendata.COMMITMENT_FIELDS:
+        if field.name in enumerated:
+            allowed = {v.strip() for v in field.allowed.split(",")}
+            assert {r[field.name] for r in rows} <= allowed, field.name
 
 
 def test_the_json_carries_the_same_rows_and_its_metadata(graded):
