@@ -4,7 +4,9 @@ checks who may ask and audits the request."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -21,6 +23,7 @@ from acuerdos.commitments.api.serializers import (
 )
 from acuerdos.commitments.models import Agreement, Commitment, ExtensionRequest
 from acuerdos.commitments.permissions import access_commitment
+from acuerdos.commitments.policies import can_report
 from acuerdos.organization.api.common import domain_errors, query_filters
 
 
@@ -64,10 +67,12 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet[Commitment]):
     @action(detail=True, methods=["post"], url_path="extension-requests")
     def extension_requests(self, request: Request, pk: str) -> Response:
         if not str(pk).isdigit():
-            from django.http import Http404
-
             raise Http404("Compromiso no encontrado")
         commitment = access_commitment(request.user, int(pk))
+        if not can_report(request.user, responsible_unit_id=commitment.responsible_unit_id):
+            raise PermissionDenied(
+                "Solo el titular o el enlace de la unidad responsable la solicita."
+            )
         serializer = ExtensionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with domain_errors():

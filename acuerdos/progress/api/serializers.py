@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -83,8 +82,8 @@ class ProgressReportSerializer(serializers.ModelSerializer[ProgressReport]):
             "evidence",
         )
 
-    def get_progress(self, obj: ProgressReport) -> Decimal:
-        return report_percent(obj)
+    def get_progress(self, obj: ProgressReport) -> float:
+        return float(report_percent(obj))
 
     def get_reviewed_by(self, obj: ProgressReport) -> str | None:
         return obj.reviewed_by.full_name if obj.reviewed_by is not None else None

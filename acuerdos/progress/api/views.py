@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -20,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from acuerdos.commitments.permissions import access_commitment
+from acuerdos.commitments.policies import can_report, can_validate
 from acuerdos.organization.api.common import attachment, domain_errors, query_filters
 from acuerdos.organization.scope import descendant_ids
 from acuerdos.progress import services
@@ -50,6 +52,12 @@ def _input_of(report: ProgressReport) -> ReportInput:
         milestone_ids=[m.pk for m in report.milestones_done.all()],
         narrative=report.narrative,
     )
+
+
+def _require_reporter(user: Any, report: ProgressReport) -> None:
+    """As on the screens: only the responsible unit writes its reports (403 before the body)."""
+    if not can_report(user, responsible_unit_id=report.commitment.responsible_unit_id):
+        raise PermissionDenied("Solo el titular o el enlace de la unidad responsable reporta.")
 
 
 def report_rows(user: Any) -> QuerySet[ProgressReport]:
@@ -167,6 +175,7 @@ class ProgressReportViewSet(
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def evidence(self, request: Request, pk: str) -> Response:
         report = self.get_object()
+        _require_reporter(request.user, report)
         serializer = EvidenceUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with domain_errors():
@@ -189,6 +198,7 @@ class ProgressReportViewSet(
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         report = self.get_object()
+        _require_reporter(request.user, report)
         serializer = VersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with domain_errors():
@@ -204,6 +214,9 @@ class ProgressReportViewSet(
 
     def _review(self, request: Request, service: Callable[..., ProgressReport]) -> Response:
         report = self.get_object()
+        area_id = report.commitment.agreement.validating_area_id
+        if not can_validate(request.user, validating_area_id=area_id):
+            raise PermissionDenied("Solo el área normativa que valida o la coordinación revisan.")
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with domain_errors():
