@@ -114,6 +114,7 @@ def test_it_never_publishes_an_open_cut_off(graded):
     assert client.get(f"{reverse('portal:index')}?corte=2026-02-30").status_code == 404
     assert client.get(reverse("portal:data_csv", args=[later])).status_code == 404
     assert client.get(reverse("portal:data_json", args=[later])).status_code == 404
+    assert client.get("/transparencia/datos/2026-02-30.csv").status_code == 404
     html = client.get(reverse("portal:index")).content.decode()
     assert "10 de julio de 2026" not in html
     data_page = client.get(reverse("portal:data")).content.decode()
