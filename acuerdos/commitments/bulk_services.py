@@ -24,7 +24,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.urls import reverse
 
 from acuerdos.audit import services as audit
 from acuerdos.audit.models import AuditEvent
@@ -32,7 +33,7 @@ from acuerdos.commitments.models import Agreement, Commitment, ExtensionRequest,
 from acuerdos.commitments.services import commitment_cancel
 from acuerdos.core.dates import today
 from acuerdos.core.errors import ConflictError, DomainError
-from acuerdos.notifications.services import notify, unit_people
+from acuerdos.notifications.services import Message, area_validators, notify_many, unit_people
 from acuerdos.organization.models import NORMATIVE_KINDS, RESPONSIBLE_KINDS, Unit
 from acuerdos.organization.scope import scope_for
 
@@ -121,6 +122,8 @@ class BulkPlan:
     # For the area: the agreements that change and their commitments outside the selection.
     agreements: list[Agreement] = field(default_factory=list)
     unselected_commitments: int = 0
+    # For the area: reports waiting for validation that move to the new area's queue.
+    pending_validations: int = 0
 
     @property
     def errors(self) -> list[PlannedRow]:
@@ -279,6 +282,7 @@ def _plan_area(plan: BulkPlan, area: Unit) -> None:
         .exclude(pk__in=selected)
         .count()
     )
+    plan.pending_validations = sum(pending_validations(list(agreements)).values())
 
 
 def _plan_cancel(rows: list[PlannedRow]) -> None:
@@ -407,15 +411,15 @@ def commitments_bulk_apply(
                 )
             )
             title = f"Se asignó a {params.unit.short_name} el compromiso {c.agreement.folio}"
-            notices.append(_Notice(params.unit.pk, c, "commitment.reassigned", title, reason))
+            notices.append(_unit_notice(params.unit.pk, c, "commitment.reassigned", title, reason))
             title = f"El compromiso {c.agreement.folio} pasó a {params.unit.short_name}"
-            notices.append(_Notice(before_unit.pk, c, "commitment.reassigned", title, reason))
+            notices.append(_unit_notice(before_unit.pk, c, "commitment.reassigned", title, reason))
         else:
             assert params.due_date is not None
             events.append(_change_due_date(row, params.due_date, reason, actor))
             title = f"Nueva fecha compromiso de {c.agreement.folio}: {_fmt(params.due_date)}"
             kind = "commitment.extended" if row.as_extension else "commitment.due_date_changed"
-            notices.append(_Notice(c.responsible_unit_id, c, kind, title, reason))
+            notices.append(_unit_notice(c.responsible_unit_id, c, kind, title, reason))
     audit.record_many(events)
     _send(notices, actor)
     return BulkResult(
@@ -423,30 +427,52 @@ def commitments_bulk_apply(
     )
 
 
+UNIT, AREA_VALIDATORS = "unit", "area"
+
+
 @dataclass(frozen=True)
 class _Notice:
-    unit_id: int
-    commitment: Commitment
+    """One notification for the people of an audience: `("unit", id)` is a unit's heads and
+    liaisons, `("area", id)` the validators of a normative area (or of an area above it).
+    Whoever also belongs to `unless` is left out: nothing changed for them."""
+
+    audience: tuple[str, int]
     kind: str
     title: str
     body: str
+    url: str
+    commitment_id: int | None = None
+    unless: tuple[str, int] | None = None
+
+
+def _unit_notice(unit_id: int, commitment: Commitment, kind: str, title: str, body: str) -> _Notice:
+    return _Notice((UNIT, unit_id), kind, title, body, commitment.get_absolute_url(), commitment.pk)
 
 
 def _send(notices: Sequence[_Notice], actor: Any) -> None:
-    """Tell the units' heads and liaisons, in the same transaction (people read once per unit)."""
-    people: dict[int, list[Any]] = {}
+    """Tell each notice's audience, in the same transaction: people read once per audience, and
+    one insert for all the notifications."""
+    people: dict[tuple[str, int], list[Any]] = {}
+
+    def of(audience: tuple[str, int]) -> list[Any]:
+        if audience not in people:
+            kind, pk = audience
+            found = unit_people(pk) if kind == UNIT else area_validators(pk)
+            people[audience] = list(found)
+        return people[audience]
+
+    messages: list[Message] = []
     for notice in notices:
-        if notice.unit_id not in people:
-            people[notice.unit_id] = list(unit_people(notice.unit_id))
-        notify(
-            recipients=people[notice.unit_id],
-            kind=notice.kind,
-            title=notice.title,
-            body=notice.body,
-            url=notice.commitment.get_absolute_url(),
-            commitment_id=notice.commitment.pk,
-            exclude=actor,
+        recipients = of(notice.audience)
+        if notice.unless is not None:
+            staying = {user.pk for user in of(notice.unless)}
+            recipients = [user for user in recipients if user.pk not in staying]
+        messages.append(
+            Message(
+                recipients, notice.kind, notice.title, notice.body, notice.url, notice.commitment_id
+            )
         )
+    notify_many(messages=messages, exclude=actor)
 
 
 def _change_due_date(row: PlannedRow, new_date: dt.date, reason: str, actor: Any) -> AuditEvent:
@@ -506,6 +532,7 @@ def _apply_area(plan: BulkPlan, actor: Any, reason: str) -> BulkResult:
         .select_related("validating_area")
         .filter(pk__in=[a.pk for a in plan.agreements])
     }
+    waiting = pending_validations(list(agreements))
     commitments_by_agreement: dict[int, list[tuple[int, str]]] = {}
     for pk, agreement_id, unit_name in (
         Commitment.objects.filter(agreement_id__in=list(agreements))
@@ -513,8 +540,10 @@ def _apply_area(plan: BulkPlan, actor: Any, reason: str) -> BulkResult:
         .values_list("pk", "agreement_id", "responsible_unit__short_name")
     ):
         commitments_by_agreement.setdefault(agreement_id, []).append((pk, unit_name))
+    notices: list[_Notice] = []
     for agreement in agreements.values():
         before = agreement.validating_area
+        notices += _area_notices(agreement, before, area, reason, waiting.get(agreement.pk, 0))
         agreement.validating_area = area
         agreement.version += 1
         agreement.full_clean(validate_unique=False)
@@ -532,6 +561,102 @@ def _apply_area(plan: BulkPlan, actor: Any, reason: str) -> BulkResult:
                 )
             )
     audit.record_many(events)
+    notices += [
+        _unit_notice(
+            c.responsible_unit_id,
+            c,
+            "agreement.validating_area_changed",
+            f"El acuerdo {c.agreement.folio} lo valida ahora {area.short_name}",
+            reason,
+        )
+        for c in Commitment.objects.filter(agreement_id__in=list(agreements))
+        .select_related("agreement")
+        .order_by("pk")
+    ]
+    _send(notices, actor)
     return BulkResult(
         changed=len(events), unchanged=len(plan.unchanged), agreements=len(agreements)
     )
+
+
+def pending_validations(agreement_ids: Sequence[int]) -> dict[int, int]:
+    """Reports waiting for validation ("Por validar") per agreement, in one query. Read through
+    the reverse relation (`reports`, defined by `progress`) without importing that app; the queue
+    follows the agreement's validating area, so these move with it."""
+    return dict(
+        Commitment.objects.filter(agreement_id__in=list(agreement_ids), reports__state="submitted")
+        .order_by()
+        .values("agreement_id")
+        .annotate(n=Count("reports"))
+        .values_list("agreement_id", "n")
+    )
+
+
+def _reports(n: int) -> str:
+    return "1 reporte por validar" if n == 1 else f"{n} reportes por validar"
+
+
+def _area_notices(
+    agreement: Agreement, before: Unit, area: Unit, reason: str, waiting: int
+) -> list[_Notice]:
+    """What the validators hear when an agreement moves from `before` to `area`: the new area's,
+    always (with the `waiting` reports that reach their queue); the old area's, when reports
+    waiting for validation leave their queue. Validators who see both areas gain or lose nothing
+    and are left out."""
+    kind = "agreement.validating_area_changed"
+    change = (
+        f"La Coordinación central cambió el área normativa que valida el acuerdo "
+        f"{agreement.folio} de {before.short_name} a {area.short_name}."
+    )
+    new_area = (AREA_VALIDATORS, area.pk)
+    old_area = (AREA_VALIDATORS, before.pk)
+    if not waiting:
+        title = f"Su área valida ahora el acuerdo {agreement.folio}"
+        body = f"{change} Motivo: {reason}"
+        url = agreement.get_absolute_url()
+        return [_Notice(new_area, kind, title, body, url, None, old_area)]
+    queue = reverse("progress:review_queue")
+    arrived = "llegó a" if waiting == 1 else "llegaron a"
+    left = "salió de" if waiting == 1 else "salieron de"
+    return [
+        _Notice(
+            new_area,
+            kind,
+            f"{_reports(waiting)} del acuerdo {agreement.folio} {arrived} su bandeja",
+            f"{change} Los encontrará en «Por validar». Motivo: {reason}",
+            queue,
+            None,
+            old_area,
+        ),
+        _Notice(
+            old_area,
+            kind,
+            f"{_reports(waiting)} del acuerdo {agreement.folio} {left} su bandeja",
+            f"{change} Ahora los valida {area.short_name}. Motivo: {reason}",
+            queue,
+            None,
+            new_area,
+        ),
+    ]
+    arrived = "llegó a" if waiting == 1 else "llegaron a"
+    left = "salió de" if waiting == 1 else "salieron de"
+    return [
+        _Notice(
+            new_area,
+            kind,
+            f"{_reports(waiting)} del acuerdo {agreement.folio} {arrived} su bandeja",
+            f"{change}. Aparecen en «Por validar».",
+            queue,
+            None,
+            old_area,
+        ),
+        _Notice(
+            old_area,
+            kind,
+            f"{_reports(waiting)} del acuerdo {agreement.folio} {left} su bandeja",
+            f"{change}. Ahora los valida {area.short_name}.",
+            queue,
+            None,
+            new_area,
+        ),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -48,6 +49,33 @@ def coordinators() -> QuerySet[User]:
     ).distinct()
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notification's content, for everyone in `recipients`."""
+
+    recipients: Iterable[User]
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    commitment_id: int | None = None
+
+
+def _rows(message: Message, exclude: Any) -> list[Notification]:
+    return [
+        Notification(
+            recipient=user,
+            kind=message.kind,
+            title=message.title[:200],
+            body=message.body,
+            url=message.url,
+            commitment_id=message.commitment_id,
+        )
+        for user in {u.pk: u for u in message.recipients}.values()
+        if exclude is None or user.pk != getattr(exclude, "pk", None)
+    ]
+
+
 @transaction.atomic
 def notify(
     *,
@@ -60,19 +88,15 @@ def notify(
     exclude: Any = None,
 ) -> list[Notification]:
     """One in-app notification per recipient (never to the person who caused the event)."""
-    rows = [
-        Notification(
-            recipient=user,
-            kind=kind,
-            title=title[:200],
-            body=body,
-            url=url,
-            commitment_id=commitment_id,
-        )
-        for user in {u.pk: u for u in recipients}.values()
-        if exclude is None or user.pk != getattr(exclude, "pk", None)
-    ]
-    return Notification.objects.bulk_create(rows)
+    message = Message(recipients, kind, title, body, url, commitment_id)
+    return Notification.objects.bulk_create(_rows(message, exclude))
+
+
+def notify_many(*, messages: Iterable[Message], exclude: Any = None) -> list[Notification]:
+    """`notify` for many messages at once (a bulk action): one insert whatever their number,
+    never to the person who caused them. Runs in the caller's transaction."""
+    rows = [row for message in messages for row in _rows(message, exclude)]
+    return Notification.objects.bulk_create(rows, batch_size=1000)
 
 
 def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
