@@ -103,7 +103,9 @@ def test_it_shows_the_latest_closed_cut_off_to_the_public(graded):
     assert "Por región" in html and "Por línea de acción" in html and "Por área normativa" in html
     assert 'href="/transparencia/region/REG-CENTRO/"' in html
     assert reverse("portal:data_csv", args=[CUTOFF]) in html
-    assert "<script>" not in html and "style=" not in html  # CSP: no inline code or styles
+    for url in page_urls():  # CSP: no inline code, styles or handlers on any page
+        page = Client().get(url).content.decode()
+        assert "<script>" not in page and "style=" not in page and " onclick=" not in page, url
 
 
 def test_it_never_publishes_an_open_cut_off(graded):
