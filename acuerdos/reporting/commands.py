@@ -15,7 +15,7 @@ def generate_from_command(
 ) -> list[str]:
     """Run the generation asked on the command line; returns the lines to print. Raises
     ValueError with a Spanish message for a wrong argument."""
-    from acuerdos.reporting.packs import meeting_pack_generate
+    from acuerdos.reporting.packs import cutoff_packs_generate, meeting_pack_generate
     from acuerdos.reporting.services import reports_generate
 
     if not cutoff and not pack:
@@ -43,10 +43,13 @@ def generate_from_command(
             )
         started = time.perf_counter()
         results = reports_generate(cutoff=found, out_dir=out, deliver=deliver, source="command")
+        packs = cutoff_packs_generate(cutoff=found, out_dir=out, deliver=deliver, source="command")
         made = sum(1 for r in results if r.created)
         lines.append(
             f"Informes con corte al {long_date(day)}: {len(results)} destinatarios, "
-            f"{made} generados ahora, {len(results) - made} ya existían "
+            f"{made} generados ahora, {len(results) - made} ya existían; "
+            f"{len(packs)} {'paquete' if len(packs) == 1 else 'paquetes'} de reunión de "
+            "seguimiento, uno por región "
             f"({time.perf_counter() - started:.1f} s)."
         )
         if out is not None:

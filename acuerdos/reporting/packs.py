@@ -1,9 +1,12 @@
 """The follow-up meeting pack of a region: per unit, its open, overdue and at-risk commitments
 with their history (progress reports and extensions), ready for the next regional meeting.
 
-Figures are today's (the evaluation engine's `today` source through `evaluated_rows`), read in
-a constant number of queries: the evaluated rows, the commitments' names, the reports and the
-extensions of the region.
+Two kinds: on demand (a coordinator asks for it: today's figures, through the evaluation
+engine's `today` source, a new pack each time) and at a cut-off (made when the cut-off closes,
+with every region's informes: the figures of its frozen snapshot and the history up to its
+date, stored once per region and delivered to the coordinators like the other informes).
+Either is read in a constant number of queries: the evaluated rows, the commitments' names,
+the reports and the extensions of the region.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -20,7 +24,7 @@ from typing import Any
 import xlsxwriter
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import get_template
 from django.utils import timezone
 
@@ -31,6 +35,7 @@ from acuerdos.core.exports import neutralise
 from acuerdos.evaluation.boards import in_region
 from acuerdos.evaluation.charts import count_text, percent_text, semaforo_bar
 from acuerdos.evaluation.engine import evaluated_rows
+from acuerdos.evaluation.models import CutOff, Snapshot
 from acuerdos.evaluation.rules import SEMAFORO, STATUS_LABELS, STATUS_ORDER, Status, shown
 from acuerdos.organization.models import Region, Unit
 from acuerdos.progress.models import ProgressReport, ReportState
@@ -74,16 +79,25 @@ class PackContent:
     region: Region
     as_of: dt.date
     units: list[PackUnit]
+    cutoff: CutOff | None = None
 
 
-def pack_content(region: Region, as_of: dt.date | None = None) -> PackContent:
-    """The open commitments of the region's meetings, per responsible unit, with history."""
-    day = as_of or today()
-    rows = [
-        row
-        for row in evaluated_rows(source="today", as_of=day, visible=in_region(region))
-        if row["status"] in OPEN
-    ]
+def pack_content(
+    region: Region, as_of: dt.date | None = None, cutoff: CutOff | None = None
+) -> PackContent:
+    """The open commitments of the region's meetings, per responsible unit, with history:
+    today's (or at `as_of`), or as the closed `cutoff` froze them, with the history up to it."""
+    if cutoff is not None:
+        day = cutoff.date
+        evaluated = [
+            row
+            for row in evaluated_rows(source="snapshot", as_of=day, cutoff_id=cutoff.pk)
+            if row["region_id"] == region.pk
+        ]
+    else:
+        day = as_of or today()
+        evaluated = list(evaluated_rows(source="today", as_of=day, visible=in_region(region)))
+    rows = [row for row in evaluated if row["status"] in OPEN]
     ids = [row["cid"] for row in rows]
     info = {
         c["pk"]: c
@@ -91,18 +105,22 @@ def pack_content(region: Region, as_of: dt.date | None = None) -> PackContent:
             "pk", "agreement__folio", "agreement__text", "due_date"
         )
     }
-    reports: dict[int, list[tuple[dt.date, dt.date | None, str, Fraction]]] = defaultdict(list)
-    for cid, as_of_, submitted, state, num, den in (
-        ProgressReport.objects.filter(commitment_id__in=ids)
-        .exclude(state=ReportState.DRAFT)
-        .order_by("as_of", "pk")
-        .values_list(
-            "commitment_id", "as_of", "submitted_on", "state", "progress_num", "progress_den"
+    sent = ProgressReport.objects.filter(commitment_id__in=ids).exclude(state=ReportState.DRAFT)
+    asked = ExtensionRequest.objects.filter(commitment_id__in=ids)
+    if cutoff is not None:  # the history as it stood at the cut-off
+        next_midnight = timezone.make_aware(
+            dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min),
+            timezone.get_default_timezone(),
         )
+        sent = sent.filter(submitted_on__lte=day)
+        asked = asked.filter(created_at__lt=next_midnight)
+    reports: dict[int, list[tuple[dt.date, dt.date | None, str, Fraction]]] = defaultdict(list)
+    for cid, as_of_, submitted, state, num, den in sent.order_by("as_of", "pk").values_list(
+        "commitment_id", "as_of", "submitted_on", "state", "progress_num", "progress_den"
     ):
         reports[cid].append((as_of_, submitted, str(ReportState(state).label), Fraction(num, den)))
     extensions: dict[int, list[tuple[dt.date, dt.date, str, dt.date | None]]] = defaultdict(list)
-    for ext in ExtensionRequest.objects.filter(commitment_id__in=ids).order_by("created_at", "pk"):
+    for ext in asked.order_by("created_at", "pk"):
         extensions[ext.commitment_id].append(
             (ext.previous_due_date, ext.new_due_date, ext.get_status_display(), ext.decided_on)
         )
@@ -137,7 +155,7 @@ def pack_content(region: Region, as_of: dt.date | None = None) -> PackContent:
         for unit_id, lines in grouped.items()
     ]
     pack_units.sort(key=lambda u: (-u.count(Status.OVERDUE), u.code))
-    return PackContent(region=region, as_of=day, units=pack_units)
+    return PackContent(region=region, as_of=day, units=pack_units, cutoff=cutoff)
 
 
 def _date(value: Any) -> dt.date:
@@ -190,7 +208,7 @@ def pack_html(pack: PackContent) -> str:
     return get_template("reporting/pack.html").render(
         {
             "region": pack.region,
-            "as_of_label": f"al {long_date(pack.as_of)}",
+            "as_of_label": f"{'con corte ' if pack.cutoff else ''}al {long_date(pack.as_of)}",
             "units": units,
             "totals": [
                 {"colour": SEMAFORO[s], "n": count_text(totals[s]), "label": STATUS_LABELS[s]}
@@ -276,17 +294,52 @@ def pack_xlsx(pack: PackContent) -> bytes:
     return buffer.getvalue()
 
 
+def _stored_pack(cutoff: CutOff, region: Region) -> tuple[Report, Report] | None:
+    """The PDF and XLSX of a region's pack at a cut-off, if they are stored (both or none)."""
+    found = {
+        r.format: r
+        for r in Report.objects.filter(
+            cutoff=cutoff, audience=Audience.MEETING_PACK, audience_key=region.pk
+        )
+    }
+    if ReportFormat.PDF in found and ReportFormat.XLSX in found:
+        return found[ReportFormat.PDF], found[ReportFormat.XLSX]
+    return None
+
+
+def _copy_out(out_dir: Path, reports: tuple[Report, Report]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for report in reports:
+        with report.file.open("rb") as handle:
+            (out_dir / report.file_name).write_bytes(handle.read())
+
+
 def meeting_pack_generate(
-    *, region: Region, actor: Any, out_dir: Path | None = None, source: str = "worker"
+    *,
+    region: Region,
+    actor: Any,
+    cutoff: CutOff | None = None,
+    out_dir: Path | None = None,
+    source: str = "worker",
 ) -> tuple[Report, Report]:
-    """Generate and store a region's follow-up meeting pack (PDF and XLSX), audited. Each
-    generation is a new pack: it shows the commitments as they stand today."""
-    pack = pack_content(region)
+    """Generate and store a region's follow-up meeting pack (PDF and XLSX), audited.
+
+    On demand (no `cutoff`) each generation is a new pack: the commitments as they stand today.
+    At a closed cut-off the pack is stored once: if it is already stored (or another worker
+    stores it first) that one is returned and nothing is drawn or kept twice."""
+    if cutoff is not None:
+        existing = _stored_pack(cutoff, region)
+        if existing is not None:
+            if out_dir is not None:
+                _copy_out(out_dir, existing)
+            return existing
+    pack = pack_content(region, cutoff=cutoff)
     files = {
         ReportFormat.PDF: documents.render_pdf(pack_html(pack)),
         ReportFormat.XLSX: pack_xlsx(pack),
     }
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    bundle = f"paquete-{region.pk}-corte-{cutoff.pk}" if cutoff else f"paquete-{region.pk}-{stamp}"
     stored: list[str] = []
     made: dict[str, Report] = {}
     try:
@@ -297,7 +350,7 @@ def meeting_pack_generate(
         with transaction.atomic():
             for (fmt, data), name in zip(files.items(), stored, strict=True):
                 report = Report(
-                    cutoff=None,
+                    cutoff=cutoff,
                     as_of=pack.as_of,
                     audience=Audience.MEETING_PACK,
                     audience_key=region.pk,
@@ -307,7 +360,7 @@ def meeting_pack_generate(
                     sha256=hashlib.sha256(data).hexdigest(),
                     size=len(data),
                     generated_by=actor if getattr(actor, "pk", None) else None,
-                    bundle=f"paquete-{region.pk}-{stamp}",
+                    bundle=bundle,
                     figures={
                         "units": len(pack.units),
                         "open": sum(len(u.lines) for u in pack.units),
@@ -326,12 +379,51 @@ def meeting_pack_generate(
                     source=source,
                 )
                 made[fmt] = report
+    except IntegrityError:
+        # Another worker stored this cut-off's pack first: keep theirs, drop our files.
+        for name in stored:
+            default_storage.delete(name)
+        found = _stored_pack(cutoff, region) if cutoff is not None else None
+        if found is None:
+            raise
+        made = {ReportFormat.PDF: found[0], ReportFormat.XLSX: found[1]}
     except Exception:
         for name in stored:
             default_storage.delete(name)
         raise
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for fmt, data in files.items():
-            (out_dir / made[fmt].file_name).write_bytes(data)
+        _copy_out(out_dir, (made[ReportFormat.PDF], made[ReportFormat.XLSX]))
     return made[ReportFormat.PDF], made[ReportFormat.XLSX]
+
+
+def cutoff_regions(cutoff: CutOff) -> list[Region]:
+    """The regions with commitments at a closed cut-off (those that get a pack)."""
+    keys = Snapshot.objects.filter(cutoff=cutoff).values("region_id")
+    return list(Region.objects.filter(pk__in=keys).order_by("code"))
+
+
+def cutoff_packs_generate(
+    *,
+    cutoff: CutOff,
+    regions: Sequence[int] | None = None,
+    deliver: bool = True,
+    out_dir: Path | None = None,
+    source: str = "worker",
+) -> list[tuple[Report, Report]]:
+    """Each region's follow-up meeting pack of a closed cut-off (or only of the given regions'
+    ids): stored once and delivered to the coordinators by e-mail and the Informes inbox, like
+    the other informes. Idempotent: running it again draws and delivers nothing twice."""
+    from acuerdos.reporting.services import report_deliver
+
+    chosen = cutoff_regions(cutoff)
+    if regions is not None:
+        chosen = [region for region in chosen if region.pk in set(regions)]
+    made = []
+    for region in chosen:
+        pdf, xlsx = meeting_pack_generate(
+            region=region, actor=None, cutoff=cutoff, out_dir=out_dir, source=source
+        )
+        if deliver:
+            report_deliver(pdf=pdf, xlsx=xlsx)
+        made.append((pdf, xlsx))
+    return made

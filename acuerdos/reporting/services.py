@@ -133,11 +133,18 @@ def report_deliver(*, pdf: Report, xlsx: Report | None = None) -> list[ReportDel
     )
     created: list[ReportDelivery] = []
     fresh: list[User] = []
+    is_pack = pdf.audience == Audience.MEETING_PACK
+    noun = "Nuevo paquete de reunión de seguimiento" if is_pack else "Nuevo informe"
     with transaction.atomic():
         for user in people:
             if (user.pk, DeliveryChannel.EMAIL) not in done:
+                what = (
+                    "el paquete de la reunión de seguimiento de"
+                    if is_pack
+                    else "el informe de seguimiento de compromisos"
+                )
                 body = (
-                    f"Buen día:\n\nSe adjunta el informe de seguimiento de compromisos "
+                    f"Buen día:\n\nSe adjunta {what} "
                     f"«{pdf.audience_name}» con corte al {long_date(pdf.as_of)}.\n\n"
                     f"También puede consultarlo, junto con su versión en XLSX, en la bandeja "
                     f"Informes del sistema Acuerdos ({inbox_url}).\n\n"
@@ -172,7 +179,7 @@ def report_deliver(*, pdf: Report, xlsx: Report | None = None) -> list[ReportDel
             notify(
                 recipients=fresh,
                 kind="report.published",
-                title=f"Nuevo informe: {pdf.audience_name}, con corte al {long_date(pdf.as_of)}",
+                title=f"{noun}: {pdf.audience_name}, con corte al {long_date(pdf.as_of)}",
                 body="Disponible en Informes (PDF y XLSX).",
                 url=inbox_url,
             )

@@ -8,6 +8,7 @@ from typing import Any
 from huey.contrib.djhuey import db_task
 
 from acuerdos.evaluation.models import CutOff
+from acuerdos.reporting.models import Audience
 from acuerdos.reporting.selectors import audiences
 
 
@@ -21,12 +22,25 @@ def generate_audience_report(cutoff_id: int, kind: str, key: int | None) -> int:
 
 
 @db_task(retries=2, retry_delay=60)
+def generate_cutoff_pack(cutoff_id: int, region_id: int) -> int:
+    """Generate, store and deliver one region's follow-up meeting pack of a closed cut-off."""
+    from acuerdos.reporting.packs import cutoff_packs_generate
+
+    cutoff = CutOff.objects.get(pk=cutoff_id)
+    return len(cutoff_packs_generate(cutoff=cutoff, regions=[region_id]))
+
+
+@db_task(retries=2, retry_delay=60)
 def generate_cutoff_reports(cutoff_id: int) -> int:
-    """Fan out: one job per audience of the cut-off (each one idempotent)."""
+    """Fan out: one job per audience of the cut-off, and one per region for its follow-up
+    meeting pack (each one idempotent)."""
     cutoff = CutOff.objects.get(pk=cutoff_id)
     refs = audiences(cutoff)
     for ref in refs:
         generate_audience_report(cutoff_id, ref.kind, ref.key)
+    for ref in refs:
+        if ref.kind == Audience.REGION and ref.key is not None:
+            generate_cutoff_pack(cutoff_id, ref.key)
     return len(refs)
 
 

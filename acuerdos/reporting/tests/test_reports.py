@@ -260,7 +260,21 @@ def test_it_generates_the_reports_when_a_cutoff_closes(
         refresh_inputs()
         cutoff, _ = cutoff_close(date=CUTOFF, actor=world.users["coordinator"])
     audiences = set(Report.objects.filter(cutoff=cutoff).values_list("audience", flat=True))
-    assert audiences == {Audience.UNIT, Audience.AREA, Audience.REGION, Audience.NATION}
+    assert audiences == {
+        Audience.UNIT,
+        Audience.AREA,
+        Audience.REGION,
+        Audience.NATION,
+        Audience.MEETING_PACK,  # each region's follow-up meeting pack, with the informes
+    }
+    regions = set(
+        Report.objects.filter(cutoff=cutoff, audience=Audience.REGION).values_list(
+            "audience_key", flat=True
+        )
+    )
+    packs = Report.objects.filter(cutoff=cutoff, audience=Audience.MEETING_PACK)
+    assert set(packs.values_list("audience_key", flat=True)) == regions
+    assert packs.count() == 2 * len(regions)  # a PDF and an XLSX per region
 
 
 def test_it_generates_reports_and_a_pack_from_the_command(closed: Any, tmp_path: Path) -> None:
@@ -274,8 +288,10 @@ def test_it_generates_reports_and_a_pack_from_the_command(closed: Any, tmp_path:
     names = {p.name for p in tmp_path.iterdir()}
     assert "informe-ooad-qro-2026-06-30.pdf" in names
     assert "informe-nacional-2026-06-30.xlsx" in names
-    assert "paquete-reg-centro-2026-07-15.pdf" in names
-    pack = Report.objects.get(audience=Audience.MEETING_PACK, format="pdf")
+    assert "paquete-reg-centro-2026-07-15.pdf" in names  # on demand: today's
+    assert "paquete-reg-centro-2026-06-30.xlsx" in names  # the cut-off's, with its informes
+    assert "1 paquete de reunión de seguimiento, uno por región" in out.getvalue()
+    pack = Report.objects.get(audience=Audience.MEETING_PACK, cutoff=None, format="pdf")
     text = pdf_text(pack)
     assert "Paquete de la reunión de seguimiento" in text
     assert "TST-CEN-2026-0002" in text  # Hidalgo's overdue commitment is on the agenda
