@@ -43,7 +43,8 @@ class ReportSerializer(serializers.ModelSerializer[Report]):
 
 class ReportFilterSerializer(serializers.Serializer[Any]):
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
-    format = serializers.ChoiceField(choices=ReportFormat.choices, required=False)
+    # Not `format`: DRF reads that query parameter to choose a renderer.
+    file_format = serializers.ChoiceField(choices=ReportFormat.choices, required=False)
     as_of = serializers.DateField(required=False)
 
 

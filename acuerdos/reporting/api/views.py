@@ -40,9 +40,12 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet[Report]):
         if self.action != "list":
             return queryset
         f = query_filters(self.request, ReportFilterSerializer)
-        for key in ("audience", "format", "as_of"):
-            if key in f:
-                queryset = queryset.filter(**{key: f[key]})
+        if "audience" in f:
+            queryset = queryset.filter(audience=f["audience"])
+        if "file_format" in f:
+            queryset = queryset.filter(format=f["file_format"])
+        if "as_of" in f:
+            queryset = queryset.filter(as_of=f["as_of"])
         return queryset
 
     @extend_schema(
