@@ -124,7 +124,7 @@ def test_it_confirms_the_app_with_a_real_code_and_shows_ten_recovery_codes_once(
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert page["Cache-Control"] == "no-store"
-    shown = re.findall(r'<li class="col">([a-z2-7]{4}-[a-z2-7]{4})</li>', page.content.decode())
+    shown = re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", page.content.decode())
     stored = set(StaticToken.objects.filter(device__user=liaison).values_list("token", flat=True))
     assert {code.replace("-", "") for code in shown} == stored
     again = client.get(reverse("two_factor:recovery_codes"))
@@ -385,7 +385,7 @@ def test_it_replaces_the_recovery_codes_and_the_old_ones_stop_working(world: Wor
     response = client.post(reverse("two_factor:regenerate"), {"password": PASSWORD})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    new_codes = re.findall(r'<li class="col">([a-z2-7]{4}-[a-z2-7]{4})</li>', page)
+    new_codes = re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", page)
     assert len(new_codes) == 10
     assert not {c.replace("-", "") for c in new_codes} & set(old_codes)
     assert "two_factor.recovery_regenerated" in actions(liaison)
