@@ -13,7 +13,9 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
     region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="short_name", read_only=True
     )
-    round: serializers.StringRelatedField[Any] = serializers.StringRelatedField(read_only=True)
+    round: serializers.StringRelatedField[Any] = serializers.StringRelatedField(
+        read_only=True, allow_null=True
+    )
     participants: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True
     )

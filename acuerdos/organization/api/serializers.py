@@ -17,10 +17,10 @@ class RegionSerializer(serializers.ModelSerializer[Region]):
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):
     region: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="short_name", read_only=True
+        slug_field="short_name", read_only=True, allow_null=True
     )
     parent_code: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        source="parent", slug_field="code", read_only=True
+        source="parent", slug_field="code", read_only=True, allow_null=True
     )
 
     class Meta:
