@@ -36,6 +36,7 @@ from acuerdos.core.errors import ConflictError, DomainError
 from acuerdos.notifications.services import Message, area_validators, notify_many, unit_people
 from acuerdos.organization.models import NORMATIVE_KINDS, RESPONSIBLE_KINDS, Unit
 from acuerdos.organization.scope import scope_for
+from acuerdos.progress.inputs import refresh_inputs
 
 REASSIGN, DUE_DATE, AREA, CANCEL = "reassign", "due_date", "area", "cancel"
 CANCELLED_NOTE = "Está cancelado: no cambia."
@@ -390,6 +391,7 @@ def commitments_bulk_apply(
         return _apply_area(plan, actor, reason)
     events: list[AuditEvent] = []
     notices: list[_Notice] = []
+    extended: list[int] = []
     for row in changing:
         c = row.commitment
         if params.action == REASSIGN:
@@ -417,9 +419,12 @@ def commitments_bulk_apply(
         else:
             assert params.due_date is not None
             events.append(_change_due_date(row, params.due_date, reason, actor))
+            if row.as_extension:
+                extended.append(c.pk)
             title = f"Nueva fecha compromiso de {c.agreement.folio}: {_fmt(params.due_date)}"
             kind = "commitment.extended" if row.as_extension else "commitment.due_date_changed"
             notices.append(_unit_notice(c.responsible_unit_id, c, kind, title, reason))
+    refresh_inputs(extended)  # the extensions' periods (today's column is set above)
     audit.record_many(events)
     _send(notices, actor)
     return BulkResult(

@@ -326,9 +326,9 @@ def extension_decide(
     current.full_clean()
     current.save()
     commitment.version += 1
+    commitment.save(update_fields=["version", "updated_at"])
     if approve:
-        commitment.current_due_date = current.new_due_date
-    commitment.save(update_fields=["version", "current_due_date", "updated_at"])
+        refresh_inputs([commitment.pk])  # the due date in force from today on, and its period
     action = "commitment.extended" if approve else "commitment.extension_denied"
     audit.record(
         actor=actor,

@@ -90,10 +90,6 @@ KEY_EXPRESSIONS = {
     "area_id": "a.validating_area_id",
     "agreement_id": "c.agreement_id",
 }
-COUNTING = (
-    "r.commitment_id = c.id AND r.state = 'validated' AND r.as_of <= t.t AND r.validated_on <= t.t"
-)
-LATEST = "ORDER BY r.as_of DESC, r.validated_on DESC, r.id DESC LIMIT 1"
 
 
 def _keys_sql(by: str | None) -> tuple[str, str]:
@@ -118,9 +114,9 @@ def _keys_sql(by: str | None) -> tuple[str, str]:
 def _live_base(source: str, by: str | None) -> str:
     """The per-commitment inputs (a SELECT with a `{scope}` slot) for `today` and `history`.
 
-    `history` finds each input with an index probe per commitment (the latest counting report
-    on report_counting_idx, the extension in force on extension_lookup_idx, the last
-    submission on report_submitted_idx): no pass over the whole history.
+    `today` reads the inputs cached on the commitment row; `history` reads the commitment's
+    input period in force at t (progress.InputPeriod, kept with every write): one probe into a
+    covering index per commitment, no search of the reports and extensions themselves.
     """
     keys, joins = _keys_sql(by)
     if source == "today":
@@ -128,72 +124,19 @@ def _live_base(source: str, by: str | None) -> str:
             c.current_progress_num AS pn, c.current_progress_den AS pd,
             COALESCE(c.current_due_date, c.due_date) AS d, c.last_submitted_on AS ls,
             c.complete_since AS cs"""
-    elif connection.vendor == "postgresql":
-        inputs = """
-            COALESCE(lr.pn, 0) AS pn, COALESCE(lr.pd, 1) AS pd,
-            COALESCE(ext.new_due_date, c.due_date) AS d,
-            sub.ls AS ls"""
-        joins += f"""
-            LEFT JOIN LATERAL (
-                SELECT r.progress_num AS pn, r.progress_den AS pd
-                FROM progress_progressreport r WHERE {COUNTING} {LATEST}
-            ) lr ON TRUE
-            LEFT JOIN LATERAL (
-                SELECT e.new_due_date FROM commitments_extensionrequest e
-                WHERE e.commitment_id = c.id AND e.status = 'approved' AND e.decided_on <= t.t
-                ORDER BY e.decided_on DESC, e.id DESC LIMIT 1
-            ) ext ON TRUE
-            LEFT JOIN LATERAL (
-                SELECT MAX(r.submitted_on) AS ls FROM progress_progressreport r
-                WHERE r.commitment_id = c.id AND r.submitted_on <= t.t
-            ) sub ON TRUE"""
     else:
-        # SQLite has no LATERAL: the latest report's id, then its row by primary key.
-        inputs = f"""
-            (SELECT r.id FROM progress_progressreport r WHERE {COUNTING} {LATEST}) AS rid,
-            COALESCE((SELECT e.new_due_date FROM commitments_extensionrequest e
-                      WHERE e.commitment_id = c.id AND e.status = 'approved'
-                        AND e.decided_on <= t.t
-                      ORDER BY e.decided_on DESC, e.id DESC LIMIT 1),
-                     c.due_date) AS d,
-            (SELECT r.submitted_on FROM progress_progressreport r
-             WHERE r.commitment_id = c.id AND r.submitted_on <= t.t
-             ORDER BY r.submitted_on DESC LIMIT 1) AS ls"""
-    base = f"""
+        inputs = """
+            COALESCE(ip.progress_num, 0) AS pn, COALESCE(ip.progress_den, 1) AS pd,
+            COALESCE(ip.due_date, c.due_date) AS d, ip.last_submitted_on AS ls,
+            ip.complete_since AS cs"""
+        joins += """
+            LEFT JOIN progress_inputperiod ip ON ip.commitment_id = c.id
+                AND ip.valid_from <= t.t AND (ip.valid_to IS NULL OR ip.valid_to > t.t)"""
+    return f"""
         SELECT c.id AS cid, {keys}CAST(ROUND(c.weight * 100) AS BIGINT) AS w,
                c.start_date AS s, c.cancelled_on, {inputs}
         FROM t CROSS JOIN commitments_commitment c {joins}
         WHERE c.start_date <= t.t {{scope}}"""
-    if source == "history" and connection.vendor != "postgresql":
-        # Named columns, not b.*: the report id is looked up once, for the join alone.
-        key_names = [part.rsplit(" AS ", 1)[1] for part in keys.split(", ") if " AS " in part]
-        names = ", ".join(
-            f"b.{n}" for n in ["cid", *key_names, "w", "s", "cancelled_on", "d", "ls"]
-        )
-        base = f"""
-            SELECT {names}, COALESCE(lr.progress_num, 0) AS pn,
-                   COALESCE(lr.progress_den, 1) AS pd
-            FROM ({base}) b LEFT JOIN progress_progressreport lr ON lr.id = b.rid"""
-    return base
-
-
-def _complete_since(source: str) -> str:
-    """The as-of date that opened the final run of 100 % reports (asked only of fulfilled
-    rows): cached for today; else the first counting report after the last one short of
-    100 %."""
-    if source == "today":
-        return "st.cs"
-    counting = COUNTING.replace("c.id", "st.cid")
-    short = counting.replace("r.", "x.") + " AND x.progress_num <> 100 * x.progress_den"
-    return f"""(SELECT MIN(r.as_of) FROM progress_progressreport r
-                WHERE {counting} AND r.progress_num = 100 * r.progress_den
-                  AND NOT EXISTS (
-                      SELECT 1 FROM progress_progressreport x
-                      WHERE {short}
-                        AND (x.as_of > r.as_of
-                             OR (x.as_of = r.as_of AND x.validated_on > r.validated_on)
-                             OR (x.as_of = r.as_of AND x.validated_on = r.validated_on
-                                 AND x.id > r.id))))"""
 
 
 def _evaluated_sql(source: str, th: Thresholds, by: str | None) -> str:
@@ -233,7 +176,7 @@ def _evaluated_sql(source: str, th: Thresholds, by: str | None) -> str:
                     ELSE 1 END AS stale,
                CASE WHEN st.status = 'fulfilled' OR st.d <= {t} THEN 1 ELSE 0 END AS in_d,
                CASE WHEN st.status <> 'fulfilled' THEN NULL
-                    WHEN {_complete_since(source)} <= st.d THEN 1 ELSE 0 END AS on_time,
+                    WHEN st.cs <= st.d THEN 1 ELSE 0 END AS on_time,
                CASE WHEN {t} <= st.s THEN 0 WHEN {t} >= st.d THEN 100
                     ELSE 100 * {_since_t("st.s")} END AS e_num,
                CASE WHEN {t} <= st.s OR {t} >= st.d THEN 1 ELSE {_days("st.d", "st.s")} END AS e_den
@@ -352,7 +295,6 @@ def _live_group_figures(
         term = "CAST(ev.w * ev.pn AS TEXT) || '/' || CAST(ev.pd AS TEXT)"
         odd = f"GROUP_CONCAT(CASE WHEN {active} AND {NICE} %% ev.pd <> 0 THEN {term} END, ',')"
         den_key, group_by = "0", "1"
-    cs = "ev.cs" if source == "today" else _complete_since(source).replace("st.cid", "ev.cid")
     # `today` reads the commitments table directly (flattened: one pass over it, on the
     # covering index); `history` first finds each commitment's inputs once (materialized).
     materialized = "NOT MATERIALIZED" if source == "today" else "MATERIALIZED"
@@ -372,7 +314,7 @@ def _live_group_figures(
                SUM(CASE WHEN {active} THEN ev.w ELSE 0 END),
                SUM(CASE WHEN {overdue} THEN {_since_t("ev.d")} ELSE 0 END),
                MAX(CASE WHEN {overdue} THEN {_since_t("ev.d")} ELSE 0 END),
-               SUM(CASE WHEN {active} AND {full} AND {cs} <= ev.d THEN 1 ELSE 0 END)
+               SUM(CASE WHEN {active} AND {full} AND ev.cs <= ev.d THEN 1 ELSE 0 END)
         FROM ev
         GROUP BY {group_by}"""
     sql = _dates_inlined(sql.replace("FROM t CROSS JOIN ", "FROM "), as_of, th)

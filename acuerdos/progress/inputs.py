@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -23,7 +24,7 @@ from acuerdos.commitments.models import (
     TargetKind,
 )
 from acuerdos.core.dates import today
-from acuerdos.progress.models import ProgressReport, ReportState
+from acuerdos.progress.models import InputPeriod, ProgressReport, ReportState
 
 SCALE = 10_000  # values carry at most four decimals (DecimalField decimal_places=4)
 CHUNK = 5_000
@@ -102,14 +103,95 @@ def set_fraction(report: ProgressReport, commitment: Commitment) -> None:
         ProgressReport.objects.filter(pk=report.pk).update(progress_num=num, progress_den=den)
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """A commitment's evaluation inputs on one day (PRODUCT.md §3): its latest counting
+    progress as num/den, the due date of the extension in force (None: its own), its last
+    submission and the as-of date that opened its final run of 100 % reports."""
+
+    progress_num: int = 0
+    progress_den: int = 1
+    due_date: dt.date | None = None
+    last_submitted_on: dt.date | None = None
+    complete_since: dt.date | None = None
+
+
+NO_INPUTS = Inputs()
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inputs in force from `valid_from` up to the day before `valid_to` (None: open)."""
+
+    valid_from: dt.date
+    valid_to: dt.date | None
+    inputs: Inputs
+
+
+# (as_of, validated_on, report id, num, den) of a validated report; (decided_on, created_at,
+# id, new due date) of an approved extension.
+Counting = tuple[dt.date, dt.date, int, int, int]
+Extension = tuple[dt.date, dt.datetime, int, dt.date]
+
+
+def inputs_at(
+    day: dt.date,
+    counting: Sequence[Counting],
+    submissions: Sequence[dt.date],
+    extensions: Sequence[Extension],
+) -> Inputs:
+    """The inputs on `day` (§3.1): only reports validated by then count, the latest by as-of
+    date; the latest extension approved by then is in force. `counting` and `extensions` come
+    sorted."""
+    rows = [row for row in counting if row[0] <= day and row[1] <= day]
+    num, den = (rows[-1][3], rows[-1][4]) if rows else (0, 1)
+    complete_since: dt.date | None = None
+    for as_of, _validated_on, _pk, r_num, r_den in rows:
+        # The run of 100 % reports that reaches the latest one starts here.
+        complete_since = (complete_since or as_of) if r_num == 100 * r_den else None
+    due = [new_due for decided_on, _at, _pk, new_due in extensions if decided_on <= day]
+    sent = [on for on in submissions if on <= day]
+    return Inputs(
+        progress_num=num,
+        progress_den=den,
+        due_date=due[-1] if due else None,
+        last_submitted_on=max(sent) if sent else None,
+        complete_since=complete_since,
+    )
+
+
+def input_periods(
+    counting: Sequence[Counting],
+    submissions: Sequence[dt.date],
+    extensions: Sequence[Extension],
+) -> list[Period]:
+    """Every stretch of days with the same inputs, from the first day any input changed (before
+    it: `NO_INPUTS`). The inputs only change on a day a report was submitted or validated or an
+    extension was approved."""
+    days = sorted(
+        {*submissions, *(max(row[0], row[1]) for row in counting), *(e[0] for e in extensions)}
+    )
+    periods: list[Period] = []
+    previous = NO_INPUTS
+    for day in days:
+        inputs = inputs_at(day, counting, submissions, extensions)
+        if inputs == previous:
+            continue
+        if periods:
+            periods[-1] = Period(periods[-1].valid_from, day, periods[-1].inputs)
+        periods.append(Period(day, None, inputs))
+        previous = inputs
+    return periods
+
+
 @transaction.atomic
 def refresh_inputs(commitment_ids: Iterable[int] | None = None) -> int:
-    """Recompute the today-inputs of the given commitments (all when None) from their reports
-    and extensions, in a few queries whatever their number.
+    """Recompute the inputs of the given commitments (all when None) from their reports and
+    extensions, in a few queries whatever their number: their periods (`InputPeriod`, read by
+    the evaluation of past dates) and the inputs in force today (columns of the commitment).
 
-    These columns are a cache derived from audited rows (reports, extensions), so refreshing
-    them writes no audit event of its own. Nothing is dated in the future (as-of ≤ submission ≤
-    validation ≤ today), so the inputs stay right for every date from the last write on.
+    Both are caches derived from audited rows (reports, extensions), so refreshing them writes
+    no audit event of its own. Every write of a report or an extension calls this.
     """
     on = today()
     queryset = Commitment.objects.order_by()
@@ -119,13 +201,13 @@ def refresh_inputs(commitment_ids: Iterable[int] | None = None) -> int:
     if not commitments:
         return 0
     ids = list(commitments)
-    counting: dict[int, list[tuple[dt.date, dt.date, int, int, int]]] = defaultdict(list)
-    last_submitted: dict[int, dt.date] = {}
-    due: dict[int, dt.date] = {}
+    counting: dict[int, list[Counting]] = defaultdict(list)
+    submissions: dict[int, list[dt.date]] = defaultdict(list)
+    extensions: dict[int, list[Extension]] = defaultdict(list)
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
         reports = (
-            ProgressReport.objects.filter(commitment_id__in=part, submitted_on__lte=on)
+            ProgressReport.objects.filter(commitment_id__in=part, submitted_on__isnull=False)
             .order_by()
             .values_list(
                 "commitment_id",
@@ -140,33 +222,57 @@ def refresh_inputs(commitment_ids: Iterable[int] | None = None) -> int:
         )
         for cid, state, as_of, validated_on, pk, num, den, submitted_on in reports:
             assert submitted_on is not None
-            if cid not in last_submitted or submitted_on > last_submitted[cid]:
-                last_submitted[cid] = submitted_on
-            if state == ReportState.VALIDATED and validated_on is not None and validated_on <= on:
+            submissions[cid].append(submitted_on)
+            if state == ReportState.VALIDATED and validated_on is not None:
                 counting[cid].append((as_of, validated_on, pk, num, den))
-        extensions = (
+        approved = (
             ExtensionRequest.objects.filter(
-                commitment_id__in=part, status=ExtensionStatus.APPROVED, decided_on__lte=on
+                commitment_id__in=part,
+                status=ExtensionStatus.APPROVED,
+                decided_on__isnull=False,
             )
-            .order_by("commitment_id", "decided_on", "created_at", "pk")
-            .values_list("commitment_id", "new_due_date")
+            .order_by()
+            .values_list("commitment_id", "decided_on", "created_at", "pk", "new_due_date")
         )
-        for cid, new_due in extensions:
-            due[cid] = new_due  # in decision order: the latest approved one wins
+        for cid, decided_on, created_at, pk, new_due in approved:
+            assert decided_on is not None
+            extensions[cid].append((decided_on, created_at, pk, new_due))
+    periods: list[dict[str, object]] = []
     for cid, commitment in commitments.items():
-        rows = sorted(counting.get(cid, []))
-        num, den = (rows[-1][3], rows[-1][4]) if rows else (0, 1)
-        complete_since: dt.date | None = None
-        for as_of, _validated_on, _pk, r_num, r_den in rows:
-            # The run of 100 % reports that reaches the latest one starts here.
-            complete_since = (complete_since or as_of) if r_num == 100 * r_den else None
-        commitment.current_progress_num = num
-        commitment.current_progress_den = den
-        commitment.current_due_date = due.get(cid, commitment.due_date)
-        commitment.last_submitted_on = last_submitted.get(cid)
-        commitment.complete_since = complete_since
+        rows, sent, approvals = sorted(counting[cid]), submissions[cid], sorted(extensions[cid])
+        now = inputs_at(on, rows, sent, approvals)
+        commitment.current_progress_num = now.progress_num
+        commitment.current_progress_den = now.progress_den
+        commitment.current_due_date = now.due_date or commitment.due_date
+        commitment.last_submitted_on = now.last_submitted_on
+        commitment.complete_since = now.complete_since
+        periods += (
+            {
+                "commitment_id": cid,
+                "valid_from": period.valid_from,
+                "valid_to": period.valid_to,
+                **asdict(period.inputs),
+            }
+            for period in input_periods(rows, sent, approvals)
+        )
     _write_inputs(list(commitments.values()))
+    _write_periods(None if commitment_ids is None else ids, periods)
     return len(commitments)
+
+
+def _write_periods(ids: list[int] | None, periods: list[dict[str, object]]) -> None:
+    """Replace the periods of these commitments (of all when None)."""
+    # The imports package imports the commitments services, which import this module.
+    from acuerdos.commitments.imports.bulk import insert_rows
+
+    stale = InputPeriod.objects.order_by()
+    if ids is None:
+        stale._raw_delete(stale.db)
+    else:
+        for start in range(0, len(ids), CHUNK):
+            part = stale.filter(commitment_id__in=ids[start : start + CHUNK])
+            part._raw_delete(part.db)
+    insert_rows(InputPeriod, periods)
 
 
 def _write_inputs(commitments: list[Commitment]) -> None:

@@ -235,3 +235,51 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class InputPeriod(models.Model):
+    """A stretch of days over which a commitment's evaluation inputs did not change: from
+    `valid_from` up to the day before `valid_to` (open when null), its latest counting progress,
+    the due date of the extension in force (null: the commitment's own), its last submission and
+    since when its final run of 100 % reports started.
+
+    A cache derived from the reports and extensions (progress.inputs.refresh_inputs keeps it
+    with every write, like the today-inputs on the commitment): the evaluation of any past date
+    reads one row per commitment here instead of searching the history three times.
+    """
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="input_periods", db_index=False
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    progress_num = models.BigIntegerField(default=0)
+    progress_den = models.BigIntegerField(default=1)
+    due_date = models.DateField(null=True, blank=True)
+    last_submitted_on = models.DateField(null=True, blank=True)
+    complete_since = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("periodo de insumos de evaluación")
+        verbose_name_plural = _("periodos de insumos de evaluación")
+        indexes = [
+            # Covers the past-date evaluation (evaluation.engine): the period in force at t is
+            # found and read inside this index, without touching the table rows. One period per
+            # commitment and start day: refresh_inputs rewrites a commitment's periods whole.
+            models.Index(
+                fields=[
+                    "commitment",
+                    "valid_from",
+                    "valid_to",
+                    "progress_num",
+                    "progress_den",
+                    "due_date",
+                    "last_submitted_on",
+                    "complete_since",
+                ],
+                name="input_period_lookup_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} · {self.valid_from:%d/%m/%Y}"
