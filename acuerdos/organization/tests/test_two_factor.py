@@ -410,3 +410,23 @@ def test_the_verify_page_lets_a_person_without_a_second_factor_through(world: Wo
     response = clients["liaison"].get(reverse("two_factor:verify"), {"next": "/compromisos/"})
     assert response.status_code == 302
     assert response["Location"] == "/compromisos/"
+
+
+def test_it_lets_static_files_through_for_a_coordinator_still_to_enrol(world: World, clients):
+    response = clients["coordinator"].get("/static/css/acuerdos.css")
+    assert response.status_code in (200, 404)  # served or not, never sent to enrolment
+    assert "segundo-factor" not in response.get("Location", "")
+
+
+def test_it_costs_no_query_per_request_to_people_without_a_second_factor(
+    world: World, clients, settings: Any
+):
+    from acuerdos.core.tests.querycount import count_queries
+
+    client = clients["liaison"]
+    client.get("/")
+    with_middleware = count_queries(client, "/")
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != MIDDLEWARE]
+    client.get("/")
+    without = count_queries(client, "/")
+    assert with_middleware == without
