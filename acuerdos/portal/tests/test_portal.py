@@ -432,3 +432,10 @@ def test_every_decimal_is_plain(graded):
     text = body(Client().get(reverse("portal:data_csv", args=[CUTOFF]))).decode("utf-8-sig")
     for row in csv.DictReader(io.StringIO(text)):
         assert Decimal(row["avance"]).as_tuple().exponent == -1
+
+
+@pytest.mark.django_db
+def test_the_login_page_and_every_signed_in_page_link_to_the_portal(client, world):
+    assert b'href="/transparencia/"' in client.get("/accounts/login/").content
+    client.force_login(world.users["liaison"])
+    assert b'href="/transparencia/"' in client.get("/").content
