@@ -118,7 +118,6 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "can_bulk": can_bulk,
         "filters_query": _filters_query(request.GET),
-        "status_filtered": bool(form.status_value),
     }
     if can_bulk:
         context["bulk_form"] = BulkSelectionForm()

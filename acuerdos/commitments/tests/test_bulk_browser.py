@@ -67,3 +67,79 @@ def test_it_changes_two_due_dates_from_the_list(browser, live_server, world, wid
     fits("5-area-revision")
     assert errors == []
     context.close()
+
+
+def _login(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Correo institucional").fill(user.email)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Ingresar").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_it_selects_every_row_of_the_page_from_the_keyboard(browser, live_server, world, width):
+    from acuerdos.commitments.tests.factories import CommitmentFactory
+    from acuerdos.organization.models import Unit
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    CommitmentFactory(agreement=world.own, responsible_unit=Unit.objects.get(code="OOAD-SLP"))
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="es-MX")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    _login(page, live_server, world.users["coordinator"])
+    page.goto(f"{live_server.url}/compromisos/")
+    rows = page.locator("input[name='ids']")
+    assert rows.count() == 4
+    # The header's box (hidden with the header on phones, where its twin above the list shows).
+    header = page.locator("[data-bulk-page]:visible")
+    assert header.count() == 1
+    assert header.get_attribute("id") == ("sel-page" if width > 767 else "sel-page-sm")
+    assert "Seleccionar todos en esta página" in header.evaluate("box => box.labels[0].textContent")
+
+    # Keyboard only: focus the header box and press Space.
+    header.focus()
+    page.keyboard.press("Space")
+    assert all(rows.nth(i).is_checked() for i in range(4))
+    page.get_by_text("4 compromisos marcados en esta página.").wait_for()
+    # caret="initial": hiding the caret leaves `style=""` on the inputs, which htmx's settle
+    # then copies as an inline style that the CSP refuses (a test artefact, not the page's).
+    page.screenshot(path=str(SHOTS / f"6-pagina-{width}.png"), full_page=True, caret="initial")
+    scroll = page.evaluate("() => document.getElementById('contenido').scrollWidth")
+    assert scroll <= width
+
+    # One row cleared: the header box shows "mixed".
+    page.get_by_label(f"Elegir {world.foreign.folio}").uncheck()
+    assert header.evaluate("box => box.indeterminate")
+    page.get_by_text("3 compromisos marcados en esta página.").wait_for()
+
+    # "Todos los que cumplen el filtro" wins, and gives the rows back when turned off.
+    select_all = page.get_by_label("Seleccionar todos los 4 compromisos que cumplen el filtro")
+    select_all.check()
+    assert rows.nth(0).is_disabled() and header.is_disabled() and header.is_checked()
+    page.get_by_text("Se elegirán los 4 compromisos que cumplen el filtro.").wait_for()
+    select_all.uncheck()
+    assert not page.get_by_label(f"Elegir {world.foreign.folio}").is_checked()
+    assert page.get_by_label(f"Elegir {world.own.folio}").first.is_checked()
+
+    # Clearing from the header clears the page; a filter (htmx swap) starts a fresh header.
+    header.click()
+    header.click()
+    assert not any(rows.nth(i).is_checked() for i in range(4))
+    search = page.get_by_label("Buscar")
+    search.fill("0002")
+    search.press("Tab")  # leaving the box also refreshes the list ("change"): let both settle
+    page.wait_for_function("() => document.querySelectorAll(\"input[name='ids']\").length === 1")
+    page.wait_for_load_state("networkidle")
+    header = page.locator("[data-bulk-page]:visible")
+    header.check()
+    assert page.get_by_label(f"Elegir {world.foreign.folio}").is_checked()
+
+    # What the header ticked is what the next step receives.
+    page.get_by_label("Acción para los compromisos elegidos").select_option("cancel")
+    page.get_by_role("button", name="Continuar").click()
+    page.get_by_text("1 compromiso").first.wait_for()
+    assert world.foreign.folio in page.content()
+    assert errors == []
+    context.close()
