@@ -70,9 +70,10 @@ def test_it_filters_by_todays_semaforo(world, clients):
     assert late.pk not in _ids(client.get(LIST, {"status": "on_track"}))
     response = client.get(LIST, {"status": "overdue"})
     assert b"Vencido" in response.content
-    # The export does not filter by semáforo: the buttons give way to a hint.
-    assert b"Exportar Excel" not in response.content
-    assert b"Exportar Excel" in client.get(LIST, {"unit": late.responsible_unit_id}).content
+    # The export filters by semáforo too: its buttons carry the filter.
+    html = response.content.decode()
+    assert "/exportar/compromisos/xlsx/?status=overdue" in html
+    assert "/exportar/compromisos/csv/?status=overdue" in html
 
 
 def test_it_filters_like_the_commitments_export(world, clients):
