@@ -47,6 +47,7 @@ MORE_ACTIONS = {
     "notification_preference.updated": "cambió sus preferencias de notificación",
     "user.invited": "envió la invitación",
     "user.updated": "corrigió el nombre",
+    "user.email_changed": "cambió el correo de acceso",
     "user.invitation_resent": "reenvió la invitación",
     "user.deactivated": "desactivó la cuenta",
     "user.reactivated": "reactivó la cuenta",
