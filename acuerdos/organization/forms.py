@@ -187,21 +187,56 @@ class PersonInviteForm(UnitRoleMixin):
     )
 
     def clean_email(self) -> str:
-        value: str = self.cleaned_data["email"].strip().lower()
-        domains = [d.lower() for d in getattr(settings, "ACUERDOS_EMAIL_DOMAINS", ())]
-        if domains and value.rsplit("@", 1)[-1] not in domains:
-            allowed = ", ".join(f"@{d}" for d in domains)
-            raise forms.ValidationError(
-                _("Use el correo institucional (%(allowed)s)."), params={"allowed": allowed}
-            )
-        if User.objects.filter(email__iexact=value).exists():
-            raise forms.ValidationError(_("Ya existe una cuenta con ese correo."))
-        return value
+        return clean_work_email(self.cleaned_data["email"])
 
     def clean_full_name(self) -> str:
         value: str = " ".join(self.cleaned_data["full_name"].split())
         if len(value) < 3:
             raise forms.ValidationError(_("Escriba el nombre completo."))
+        return value
+
+
+def clean_work_email(raw: str, *, person: User | None = None) -> str:
+    """A work e-mail for an account: lower case, in an allowed domain (`ACUERDOS_EMAIL_DOMAINS`)
+    and used by no other account than `person`."""
+    value = raw.strip().lower()
+    domains = [d.lower() for d in getattr(settings, "ACUERDOS_EMAIL_DOMAINS", ())]
+    if domains and value.rsplit("@", 1)[-1] not in domains:
+        allowed = ", ".join(f"@{d}" for d in domains)
+        raise forms.ValidationError(
+            _("Use el correo institucional (%(allowed)s)."), params={"allowed": allowed}
+        )
+    others = User.objects.filter(email__iexact=value)
+    if person is not None:
+        others = others.exclude(pk=person.pk)
+    if others.exists():
+        raise forms.ValidationError(_("Ya existe una cuenta con ese correo."))
+    return value
+
+
+class EmailChangeForm(forms.Form):
+    """Change the work e-mail a person logs in with (their password and sessions stay)."""
+
+    email = forms.EmailField(
+        label=_("Correo institucional nuevo"),
+        max_length=254,
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "off", "placeholder": "nombre.apellido@imss.gob.mx"}
+        ),
+        error_messages={
+            "required": _("Escriba el correo institucional nuevo."),
+            "invalid": _("Escriba un correo válido, por ejemplo nombre.apellido@imss.gob.mx."),
+        },
+    )
+
+    def __init__(self, *args: Any, person: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_email(self) -> str:
+        value = clean_work_email(self.cleaned_data["email"], person=self.person)
+        if value == self.person.email.lower():
+            raise forms.ValidationError(_("Es el mismo correo que ya tiene la cuenta."))
         return value
 
 

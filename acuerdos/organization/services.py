@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -410,6 +412,71 @@ def user_rename(*, user: User, full_name: str, actor: Any) -> User:
     user.full_clean(exclude=["password"])
     user.save(update_fields=["full_name"])
     audit.record(actor=actor, action="user.updated", target=user, changes=changes)
+    return user
+
+
+def email_domain_allowed(email: str) -> bool:
+    """Whether the address is in one of `ACUERDOS_EMAIL_DOMAINS` (any address when none set)."""
+    domains = [d.lower() for d in getattr(settings, "ACUERDOS_EMAIL_DOMAINS", ())]
+    return not domains or email.rsplit("@", 1)[-1].lower() in domains
+
+
+def _email_changed_notice(user: User, *, to: str, old: str, new: str, actor: Any) -> None:
+    """The plain-text notice of an address change, in Spanish, to one of the two addresses."""
+    subject = _("Acuerdos IMSS: cambió su correo de acceso")
+    body = _(
+        "Hola, %(name)s:\n\n"
+        "%(actor)s, de la Coordinación central, cambió el correo con el que usted ingresa a "
+        "Acuerdos:\n\n"
+        "  antes: %(old)s\n"
+        "  ahora: %(new)s\n\n"
+        "Su contraseña y sus sesiones abiertas siguen igual; desde ahora ingrese con el correo "
+        "nuevo. Los avisos de Acuerdos llegarán a esa dirección.\n\n"
+        "Si usted no esperaba este cambio, comuníquelo de inmediato a la Coordinación central.\n\n"
+        "Acuerdos IMSS · Dirección de Operación y Evaluación\n"
+        "Este es un correo automático; no lo responda.\n"
+    ) % {"name": user.full_name, "actor": actor, "old": old, "new": new}
+    send_mail(subject, body, None, [to])
+
+
+@transaction.atomic
+def user_email_change(*, user: User, email: str, actor: Any, base_url: str | None = None) -> User:
+    """Change the work e-mail a person logs in with (coordinators only; the page checks it too).
+
+    The address must be in an allowed domain (`ACUERDOS_EMAIL_DOMAINS`) and no other account may
+    use it (case does not matter). Audited as `user.email_changed` with the old and new address.
+    Sessions stay open: Django ties a session to the password, not to the e-mail. Both addresses
+    are told: the new one must receive it (if the mail server refuses it, nothing is changed);
+    the old one may no longer exist (a person who moved), so a refusal there is not fatal.
+    A person who has not chosen a password yet gets a fresh invitation at the new address
+    instead, since the earlier link was tied to the old one."""
+    if not actor.has_perm("acuerdos.manage"):  # the people pages' permission (coordinators)
+        raise PermissionDenied("Solo la Coordinación central cambia el correo de una cuenta.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    new = email.strip().lower()
+    old = user.email
+    if new == old.lower():
+        raise PersonError(_("Es el mismo correo que ya tiene la cuenta."))
+    if not email_domain_allowed(new):
+        raise PersonError(_("Use el correo institucional."))
+    if User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists():
+        raise PersonError(_("Ya existe una cuenta con ese correo."))
+    user.email = new
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["email"])
+    audit.record(
+        actor=actor,
+        action="user.email_changed",
+        target=user,
+        changes={"email": [old, new]},
+    )
+    if user.is_active and user.last_login is None:
+        _invitation_send(user, actor=actor, base_url=base_url, action="user.invitation_resent")
+    else:
+        _email_changed_notice(user, to=new, old=old, new=new, actor=actor)
+    # The old mailbox may be gone (SMTP errors are OSErrors): the change and the new notice stand.
+    with contextlib.suppress(OSError):
+        _email_changed_notice(user, to=old, old=old, new=new, actor=actor)
     return user
 
 
