@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 PYTHON := $(BIN)/python
 MANAGE := $(PYTHON) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
-DEMO_ENV := DEBUG=false HTTPS=false ACUERDOS_ALLOW_DEV_SECRET=true
+DEMO_ENV := DEBUG=false HTTPS=false ACUERDOS_ALLOW_DEV_SECRET=true TWO_FACTOR_REQUIRED_FOR_COORDINATORS=false
 DEMO_CUTOFFS := 2026-05-31 2026-06-30 2026-07-31 2026-08-31 2026-09-30
 APT_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
 	fonts-dejavu-core fonts-liberation2 fonts-noto-core

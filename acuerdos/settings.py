@@ -86,6 +86,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After OTPMiddleware and the session timeout: coordinators (and anyone with a device who
+    # has not typed a code yet) go through the second factor before any page or API call.
+    "acuerdos.organization.two_factor.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "acuerdos.urls"
@@ -154,7 +157,9 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes: five failures in a row lock the username for 15 minutes.
 # TOTP second factor (django-otp): optional for everyone, required for coordinators unless
 # TWO_FACTOR_REQUIRED_FOR_COORDINATORS=false (the local demo and most tests switch it off).
-TWO_FACTOR_REQUIRED_FOR_COORDINATORS = env.bool("TWO_FACTOR_REQUIRED_FOR_COORDINATORS", default=True)
+TWO_FACTOR_REQUIRED_FOR_COORDINATORS = env.bool(
+    "TWO_FACTOR_REQUIRED_FOR_COORDINATORS", default=True
+)
 OTP_TOTP_ISSUER = "Acuerdos IMSS"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from acuerdos.organization.models import Role
 
 DEMO_PASSWORD = "Acuerdos-2026!"  # noqa: S105 - published on purpose: demo data only
@@ -105,4 +107,11 @@ def logins_table() -> str:
         lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
         if index == 0:
             lines.append("  ".join("-" * width for width in widths))
+    if not settings.TWO_FACTOR_REQUIRED_FOR_COORDINATORS:
+        lines += [
+            "",
+            "Segundo factor (TOTP): opcional en esta demostración (Mi cuenta → Segundo factor).",
+            "En producción es obligatorio para la coordinación",
+            "(variable TWO_FACTOR_REQUIRED_FOR_COORDINATORS).",
+        ]
     return "\n".join(line.rstrip() for line in lines)
