@@ -1,19 +1,24 @@
 """`make bench` (reports): every report of one closed cut-off at --scale 1, against the floor
 of WeasyPrint rendering the same HTML alone.
 
-The dataset is bench/run.py's (seed_demo --scale 1 --seed 1, cached under bench/out/); it is
-copied to a work directory, its cut-off is closed there (reports of earlier runs removed), and
-then, in child processes:
+The dataset is bench/run.py's (seed_demo --scale 1 --seed 1, cached under $BENCH_OUT or
+bench/out/); it is copied to a work directory, its cut-off is closed there (reports of earlier
+runs removed), and then, in --processes child processes, each with its share of the audiences
+and of the regions:
 
-the real path of `reports_generate` (fetch every audience's figures, HTML, PDF, XLSX, store
-with SHA-256, deliver by e-mail and inbox) runs split over --processes processes, timing each
-report's steps; right after each report, the floor renders the same HTML with WeasyPrint alone
-(same stylesheet and fonts), so that both see the same load on a shared machine.
+1. The real path, once per report (that is the total): fetch every audience's figures at once,
+   then per audience HTML, PDF, XLSX, store with SHA-256, deliver by e-mail and inbox; then
+   each region's follow-up meeting pack (content, HTML, PDF, XLSX, store, deliver).
+2. Per report, ours against the floor, interleaved on the same HTML so that both see the same
+   load on a shared machine: the real generation gives ours' first sample, then floor, floor,
+   ours (A B B A) for --repeats 2, one more A B B A pair per extra repeat. Ours is the PDF's
+   share of the figure fetch + HTML + PDF + storing (the pack's: its content + HTML + PDF);
+   the floor is WeasyPrint rendering that very HTML with the same stylesheet and fonts. Each
+   side's minimum is compared, in CPU time (time.process_time: the process's own work, far
+   less sensitive to the other processes on the machine) and in wall time.
 
-It prints the wall time of all reports (the slowest process's generation time, floors left
-out) and, per report, ours ÷ floor, where ours is the PDF document's share of the figure fetch
-+ HTML + PDF + storing (the XLSX and the delivery are shown apart). The machine is shared:
-run it when it is quiet, and read the ratios, not the seconds.
+Every report is in the statistics. It prints the load average at the start and at the end:
+read the CPU ratios first on a busy machine.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=2, help="samples of ours and the floor")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--step", nargs=argparse.REMAINDER)
     args = parser.parse_args()
@@ -115,12 +122,16 @@ def main() -> None:
         shutil.copyfile(source, db)
         env = env_for(db, work)
         prepared = child(env, "prepare")
+        load = os.getloadavg()
         print(
             f"Informes del corte {CUTOFF}, escala {args.scale}: {prepared['commitments']:,} "
-            f"compromisos, {prepared['audiences']} destinatarios, {args.processes} procesos",
+            f"compromisos, {prepared['audiences']} destinatarios y {prepared['regions']} paquetes "
+            f"regionales, {args.processes} procesos, {args.repeats} muestras por lado; "
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, carga al iniciar "
+            f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}",
             flush=True,
         )
-        generated, elapsed = parallel(env, args.processes, "generate")
+        generated, elapsed = parallel(env, args.processes, "generate", str(args.repeats))
         report(generated, elapsed)
     finally:
         if args.keep:
@@ -129,39 +140,62 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _stats(ratios: list[float]) -> str:
+    over = sum(1 for r in ratios if r > TARGET_RATIO)
+    return (
+        f"mediana {statistics.median(ratios):.2f}×, "
+        f"p90 {statistics.quantiles(ratios, n=10)[-1]:.2f}×, "
+        f"máxima {max(ratios):.2f}×, {over} de {len(ratios)} sobre {TARGET_RATIO}×"
+    )
+
+
 def report(generated: list[dict[str, Any]], elapsed: float) -> None:
     rows = {r["id"]: r for g in generated for r in g["reports"]}
     print()
-    head = f"{'destinatario':<30}{'págs':>5}{'ours':>9}{'piso':>9}{'ratio':>8}"
-    print(f"{head}{'xlsx':>8}{'entrega':>9}")
-    ratios = []
-    for key in sorted(rows, key=lambda k: -rows[k]["pdf_total"]):
+    head = f"{'destinatario':<28}{'págs':>5}{'ours cpu':>10}{'piso cpu':>10}{'ratio':>7}"
+    print(f"{head}{'ours':>9}{'piso':>9}{'ratio':>7}{'xlsx':>7}{'entrega':>8}")
+    cpu_ratios, wall_ratios = [], []
+    for key in sorted(rows, key=lambda k: -rows[k]["floor_cpu"]):
         r = rows[key]
-        ratio = r["pdf_total"] / r["floor"]
-        ratios.append(ratio)
+        cpu_ratio = r["ours_cpu"] / r["floor_cpu"]
+        wall_ratio = r["ours"] / r["floor"]
+        cpu_ratios.append(cpu_ratio)
+        wall_ratios.append(wall_ratio)
         print(
-            f"{r['label'][:29]:<30}{r['pages']:>5}{r['pdf_total']:>8.2f}s{r['floor']:>8.2f}s"
-            f"{ratio:>7.2f}×{r['xlsx']:>7.2f}s{r['deliver']:>8.2f}s"
+            f"{r['label'][:27]:<28}{r['pages']:>5}{r['ours_cpu']:>9.2f}s{r['floor_cpu']:>9.2f}s"
+            f"{cpu_ratio:>6.2f}×{r['ours']:>8.2f}s{r['floor']:>8.2f}s{wall_ratio:>6.2f}×"
+            f"{r['xlsx']:>6.2f}s{r['deliver']:>7.2f}s"
         )
     wall = max(g["generation"] for g in generated)
-    fetch = sum(g["fetch"] for g in generated)
-    ours = sum(r["pdf_total"] for r in rows.values())
-    floor = sum(r["floor"] for r in rows.values())
+    cpu = sum(g["generation_cpu"] for g in generated)
+    fetch = max(g["fetch"] for g in generated)
+    fetch_cpu = sum(g["fetch_cpu"] for g in generated)
+    packs = sum(1 for r in rows.values() if r["id"].startswith("pack:"))
     print()
     print(
-        f"Todos los informes: {len(rows)} PDF + {len(rows)} XLSX, entregados, en {wall:.1f} s "
-        f"(el proceso más lento; objetivo ≤ {TARGET_TOTAL:.0f} s: "
-        f"{'sí' if wall <= TARGET_TOTAL else 'NO'}); cifras de todos los destinatarios "
-        f"{fetch:.1f} s; la corrida completa con los pisos tomó {elapsed:.1f} s."
+        f"Todos los informes: {len(rows) - packs} PDF + XLSX y {packs} paquetes regionales PDF + "
+        f"XLSX, guardados y entregados, en {wall:.1f} s (el proceso más lento, una vez cada "
+        f"informe; objetivo ≤ {TARGET_TOTAL:.0f} s: {'sí' if wall <= TARGET_TOTAL else 'NO'}); "
+        f"CPU de la generación {cpu:.1f} s en total; cifras de todos los destinatarios "
+        f"{fetch:.2f} s ({fetch_cpu:.2f} s CPU); la corrida completa con las muestras tomó "
+        f"{elapsed:.0f} s."
     )
+    for name, key_ours, key_floor, ratios in (
+        ("CPU", "ours_cpu", "floor_cpu", cpu_ratios),
+        ("reloj", "ours", "floor", wall_ratios),
+    ):
+        ours = sum(r[key_ours] for r in rows.values())
+        floor = sum(r[key_floor] for r in rows.values())
+        print(
+            f"PDF en tiempo de {name} (mínimo de las muestras): nuestro {ours:.1f} s contra piso "
+            f"{floor:.1f} s (WeasyPrint solo, mismo HTML) = {ours / floor:.2f}×; por informe: "
+            f"{_stats(ratios)}."
+        )
+    load = os.getloadavg()
     print(
-        f"PDF: nuestro {ours:.1f} s contra piso {floor:.1f} s (WeasyPrint solo, mismo HTML) = "
-        f"{ours / floor:.2f}×; por informe: mediana {statistics.median(ratios):.2f}×, "
-        f"p90 {statistics.quantiles(ratios, n=10)[-1]:.2f}×, máxima {max(ratios):.2f}× "
-        f"(objetivo ≤ {TARGET_RATIO}×)."
+        f"Carga al terminar: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (2 núcleos "
+        f"compartidos), {time.strftime('%H:%M UTC', time.gmtime())}."
     )
-    load = os.getloadavg()[0]
-    print(f"Carga de la máquina al terminar: {load:.1f} (2 núcleos compartidos: cifras ruidosas).")
 
 
 # --- Child steps ------------------------------------------------------------------------------
@@ -186,7 +220,7 @@ def step(argv: list[str]) -> None:
     if name == "prepare":
         emit(step_prepare())
     elif name == "generate":
-        emit(step_generate(rest[0]))
+        emit(step_generate(int(rest[0]), rest[1]))
     else:
         raise SystemExit(f"unknown step {name}")
 
@@ -206,6 +240,7 @@ def step_prepare() -> dict[str, Any]:
     call_command("migrate", "--no-input", "-v", "0")
     from acuerdos.evaluation.models import Snapshot
     from acuerdos.reporting.models import Report, ReportDelivery
+    from acuerdos.reporting.packs import cutoff_regions
     from acuerdos.reporting.selectors import audiences
 
     cutoff = _cutoff()
@@ -214,16 +249,44 @@ def step_prepare() -> dict[str, Any]:
     return {
         "commitments": Snapshot.objects.filter(cutoff=cutoff).count(),
         "audiences": len(audiences(cutoff)),
+        "regions": len(cutoff_regions(cutoff)),
     }
 
 
-def _share(part: str) -> list[tuple[str, int | None]]:
+def _share(part: str) -> tuple[list[tuple[str, int | None]], list[int]]:
+    """This process's audiences and regions (for the packs), round-robin."""
+    from acuerdos.reporting.packs import cutoff_regions
     from acuerdos.reporting.selectors import audiences
 
     index, count = (int(x) for x in part.split("/"))
-    refs = audiences(_cutoff())
-    # Round-robin over the audiences sorted by size, so both halves get big and small ones.
-    return [(r.kind, r.key) for i, r in enumerate(refs) if i % count == index]
+    cutoff = _cutoff()
+    refs = audiences(cutoff)
+    regions = cutoff_regions(cutoff)
+    # Round-robin so that every process gets big and small ones.
+    return (
+        [(r.kind, r.key) for i, r in enumerate(refs) if i % count == index],
+        [r.pk for i, r in enumerate(regions) if (i + len(refs)) % count == index],
+    )
+
+
+class Clock:
+    """Wall and CPU time of what runs between two reads."""
+
+    def __init__(self) -> None:
+        self.wall = time.perf_counter()
+        self.cpu = time.process_time()
+
+    def lap(self) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        lapped = (wall - self.wall, cpu - self.cpu)
+        self.wall, self.cpu = wall, cpu
+        return lapped
+
+
+def _timed(run: Callable[[], object]) -> tuple[float, float]:
+    clock = Clock()
+    run()
+    return clock.lap()
 
 
 def _pages(pdf: bytes) -> int:
@@ -238,63 +301,133 @@ def _pages(pdf: bytes) -> int:
     return int(found[0]) if found else 0
 
 
-def step_generate(part: str) -> dict[str, Any]:
-    """The body of `reports_generate`, step by step, timed."""
+def step_generate(repeats: int, part: str) -> dict[str, Any]:
+    """The body of `reports_generate` and of `cutoff_packs_generate`, step by step, timed; then
+    ours and the floor sampled in turn for each report."""
     from weasyprint import HTML
 
-    from acuerdos.reporting import documents
+    from acuerdos.organization.models import Region
+    from acuerdos.reporting import documents, packs
     from acuerdos.reporting.models import ReportFormat
     from acuerdos.reporting.selectors import cutoff_contents
     from acuerdos.reporting.services import report_deliver, report_store
 
     cutoff = _cutoff()
-    wanted = _share(part)
+    wanted, regions = _share(part)
     fonts, css = documents._weasy()  # once per process, as in a worker
     base = str(ROOT)
-    started = time.perf_counter()
+    warm = cutoff_contents(cutoff, only=wanted[-1:]) if wanted else []
+    if warm:  # templates, fonts and WeasyPrint's caches, as in a running worker
+        documents.render_pdf(documents.render_html(warm[-1]))
+
+    def plus(*laps: tuple[float, float]) -> tuple[float, float]:
+        return (sum(w for w, _ in laps), sum(c for _, c in laps))
+
+    # 1. The real path, once per report: this is the total.
+    whole = Clock()
+    clock = Clock()
     contents = cutoff_contents(cutoff, only=wanted)
-    fetch = time.perf_counter() - started
-    per_fetch = fetch / max(1, len(contents))
-    warm_up = time.perf_counter()
-    if contents:  # templates, fonts and WeasyPrint's caches, as in a running worker
-        documents.render_pdf(documents.render_html(contents[-1]))
-    reports = []
-    floors = time.perf_counter() - warm_up  # left out of the generation time, like the floors
+    fetch, fetch_cpu = clock.lap()
+    share = (fetch / max(1, len(contents)), fetch_cpu / max(1, len(contents)))
+    made: list[dict[str, Any]] = []
     for content in contents:
-        t0 = time.perf_counter()
         html = documents.render_html(content)
-        t1 = time.perf_counter()
+        html_t = clock.lap()
         pdf = documents.render_pdf(html)
-        t2 = time.perf_counter()
+        pdf_t = clock.lap()
         pdf_report, _ = report_store(content=content, fmt=ReportFormat.PDF, data=pdf)
-        t3 = time.perf_counter()
+        store_t = clock.lap()
         xlsx_report, _ = report_store(
             content=content, fmt=ReportFormat.XLSX, data=documents.render_xlsx(content)
         )
-        t4 = time.perf_counter()
+        xlsx_t = clock.lap()
         report_deliver(pdf=pdf_report, xlsx=xlsx_report)
-        t5 = time.perf_counter()
-        HTML(string=html, base_url=base).write_pdf(stylesheets=[css], font_config=fonts)
-        t6 = time.perf_counter()
-        pages = _pages(pdf)
-        floor = t6 - t5
-        floors += time.perf_counter() - t5  # floor and page count: not part of generation
+        deliver_t = clock.lap()
         ref = content.audience
-        reports.append(
+        made.append(
             {
                 "id": f"{ref.kind}:{ref.key}",
                 "label": f"{ref.kind} {ref.code}",
-                "pages": pages,
-                "html": t1 - t0,
-                "pdf": t2 - t1,
-                "pdf_total": per_fetch + (t1 - t0) + (t2 - t1) + (t3 - t2),
-                "xlsx": t4 - t3,
-                "deliver": t5 - t4,
-                "floor": floor,
+                "content": content,
+                "html": html,
+                "pdf": pdf,
+                "first": plus(share, html_t, pdf_t, store_t),
+                "fixed": plus(share, store_t),  # added to the later samples of ours
+                "xlsx": xlsx_t[0],
+                "deliver": deliver_t[0],
             }
         )
-    generation = time.perf_counter() - started - floors
-    return {"fetch": fetch, "generation": generation, "reports": reports}
+    for region in Region.objects.filter(pk__in=regions).order_by("code"):
+        ((pdf_pack, _xlsx),) = packs.cutoff_packs_generate(
+            cutoff=cutoff, regions=[region.pk], deliver=False
+        )
+        drawn = clock.lap()  # content, HTML, PDF, XLSX, storing
+        report_deliver(pdf=pdf_pack, xlsx=_xlsx)
+        deliver_t = clock.lap()
+        with pdf_pack.file.open("rb") as handle:
+            pdf = handle.read()
+        made.append(
+            {
+                "id": f"pack:{region.pk}",
+                "label": f"paquete {region.code}",
+                "region": region,
+                "html": packs.pack_html(packs.pack_content(region, cutoff=cutoff)),
+                "pdf": pdf,
+                "first": None,
+                "fixed": (0.0, 0.0),
+                "xlsx": drawn[0],
+                "deliver": deliver_t[0],
+            }
+        )
+        clock.lap()  # the HTML for the floor is not part of the generation
+    generation, generation_cpu = whole.lap()
+
+    # 2. Ours against the floor, interleaved, on the same HTML.
+    reports = []
+    for item in made:
+        fixed = item["fixed"]
+        if "content" in item:
+
+            def again(content: Any = item["content"]) -> None:
+                documents.render_pdf(documents.render_html(content))
+
+        else:
+
+            def again(content: Any = item["region"]) -> None:
+                region_pack = packs.pack_content(content, cutoff=cutoff)
+                documents.render_pdf(packs.pack_html(region_pack))
+
+        def floor(html: str = item["html"]) -> None:
+            HTML(string=html, base_url=base).write_pdf(stylesheets=[css], font_config=fonts)
+
+        first = item["first"]
+        mine, floors = [first] if first is not None else [], []
+        order = ("ABBA" * repeats)[: 2 * repeats]
+        for side in order[1:] if first is not None else order:
+            if side == "A":
+                mine.append(plus(_timed(again), fixed))  # fetch share, storing: once
+            else:
+                floors.append(_timed(floor))
+        reports.append(
+            {
+                "id": item["id"],
+                "label": item["label"],
+                "pages": _pages(item["pdf"]),
+                "ours": min(w for w, _ in mine),
+                "ours_cpu": min(c for _, c in mine),
+                "floor": min(w for w, _ in floors),
+                "floor_cpu": min(c for _, c in floors),
+                "xlsx": item["xlsx"],
+                "deliver": item["deliver"],
+            }
+        )
+    return {
+        "fetch": fetch,
+        "fetch_cpu": fetch_cpu,
+        "generation": generation,
+        "generation_cpu": generation_cpu,
+        "reports": reports,
+    }
 
 
 if __name__ == "__main__":
