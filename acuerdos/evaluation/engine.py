@@ -4,8 +4,8 @@ Three sources give the same per-commitment row (status, exact progress, due date
 
 - `today`: the inputs cached on each commitment (progress.inputs) — valid for any date from the
   last write on, so it serves "today" with one scan of the commitments table;
-- `history`: the same inputs rebuilt from the reports and extensions as they stood at `t`
-  (window functions) — any past date;
+- `history`: the input period in force at `t` (progress.InputPeriod, rewritten with the inputs
+  on every write): any past date, one index probe per commitment;
 - `snapshot`: the frozen rows of a closed cut-off.
 
 Statuses are decided by `CASE` with integer cross-multiplication, so that comparisons are
