@@ -643,25 +643,3 @@ def _area_notices(
             new_area,
         ),
     ]
-    arrived = "llegó a" if waiting == 1 else "llegaron a"
-    left = "salió de" if waiting == 1 else "salieron de"
-    return [
-        _Notice(
-            new_area,
-            kind,
-            f"{_reports(waiting)} del acuerdo {agreement.folio} {arrived} su bandeja",
-            f"{change}. Aparecen en «Por validar».",
-            queue,
-            None,
-            old_area,
-        ),
-        _Notice(
-            old_area,
-            kind,
-            f"{_reports(waiting)} del acuerdo {agreement.folio} {left} su bandeja",
-            f"{change}. Ahora los valida {area.short_name}.",
-            queue,
-            None,
-            new_area,
-        ),
-    ]
