@@ -25,7 +25,7 @@ from acuerdos.evaluation.engine import (
     group_figures,
 )
 from acuerdos.evaluation.models import CutOff
-from acuerdos.evaluation.rules import GroupFigures
+from acuerdos.evaluation.rules import STATUS_ORDER, GroupFigures, shown
 from acuerdos.meetings.models import Meeting, Round
 from acuerdos.organization.models import Region, Theme, Unit
 from acuerdos.organization.scope import scope_for
@@ -205,3 +205,37 @@ def evaluate(queryset: QuerySet[Commitment], basis: Basis) -> dict[int, Evaluate
                     stale=bool(stale),
                 )
     return result
+
+
+COMPLIANCE_BY = ("unit", "region", "theme", "area", "meeting")
+
+
+def _number(value: Any) -> float | None:
+    rounded = shown(value)
+    return None if rounded is None else float(rounded)
+
+
+def compliance_group(row: GroupRow) -> dict[str, Any]:
+    """One group in the JSON shape of PRODUCT.md §5 (percentages to one decimal, None: n/a)."""
+    f = row.figures
+    return {
+        "code": row.code,
+        "name": row.name,
+        "total": f.total,
+        "counts": {status.value: f.counts[status] for status in STATUS_ORDER},
+        "compliance_level": _number(f.compliance_level),
+        "average_progress": _number(f.average_progress),
+        "timeliness": _number(f.timeliness),
+    }
+
+
+def compliance_payload(user: Any, *, as_of: dt.date, by: str) -> dict[str, Any]:
+    """`compliance --format json` (PRODUCT.md §5) within `user`'s scope (None: everything, as
+    the command): the groups with commitments that count at the date."""
+    basis = basis_for(as_of=as_of)
+    groups = [
+        compliance_group(row)
+        for row in figures_by(user, by=by, basis=basis)
+        if row.figures.total > 0
+    ]
+    return {"as_of": as_of.isoformat(), "by": by, "groups": groups}

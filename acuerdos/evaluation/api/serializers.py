@@ -6,8 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from acuerdos.evaluation.management.commands.compliance import BY
 from acuerdos.evaluation.models import CutOff
+from acuerdos.evaluation.selectors import COMPLIANCE_BY
 
 
 class CutOffSerializer(serializers.ModelSerializer[CutOff]):
@@ -22,7 +22,7 @@ class ComplianceQuerySerializer(serializers.Serializer[Any]):
     as_of = serializers.DateField(
         required=False, help_text="AAAA-MM-DD; por omisión, hoy. Un corte cerrado se lee congelado."
     )
-    by = serializers.ChoiceField(choices=BY, default="unit")
+    by = serializers.ChoiceField(choices=COMPLIANCE_BY, default="unit")
 
 
 class ComplianceCountsSerializer(serializers.Serializer[Any]):
@@ -47,5 +47,5 @@ class ComplianceSerializer(serializers.Serializer[Any]):
     """The shape of `manage.py compliance --format json` (PRODUCT.md §5)."""
 
     as_of = serializers.DateField()
-    by = serializers.ChoiceField(choices=BY)
+    by = serializers.ChoiceField(choices=COMPLIANCE_BY)
     groups = ComplianceGroupSerializer(many=True)

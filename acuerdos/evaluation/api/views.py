@@ -1,7 +1,7 @@
 """Cut-offs and compliance figures (PRODUCT.md §3.7) for the user's scope.
 
 `/api/v1/compliance/` answers exactly what `manage.py compliance --format json` prints, through
-the same code (`compliance_payload`: `basis_for`, `figures_by` and the command's `as_dict`), but
+the same code (`evaluation.selectors.compliance_payload`, which the command prints), but
 within the user's scope: a liaison gets the figures of the commitments they can see.
 """
 
@@ -25,18 +25,10 @@ from acuerdos.evaluation.api.serializers import (
     ComplianceSerializer,
     CutOffSerializer,
 )
-from acuerdos.evaluation.management.commands.compliance import as_dict
 from acuerdos.evaluation.models import CutOff, CutOffStatus
-from acuerdos.evaluation.selectors import basis_for, figures_by
+from acuerdos.evaluation.selectors import compliance_payload
 from acuerdos.organization.api.common import query_filters
 from acuerdos.organization.scope import scope_for
-
-
-def compliance_payload(user: Any, *, as_of: dt.date, by: str) -> dict[str, Any]:
-    """The command's JSON for `user`'s scope (None: everything, as the command)."""
-    basis = basis_for(as_of=as_of)
-    groups = [as_dict(row) for row in figures_by(user, by=by, basis=basis) if row.figures.total > 0]
-    return {"as_of": as_of.isoformat(), "by": by, "groups": groups}
 
 
 class ComplianceView(APIView):

@@ -18,9 +18,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from acuerdos.evaluation import boards
-from acuerdos.evaluation.management.commands.compliance import as_dict
 from acuerdos.evaluation.rules import Status, shown
-from acuerdos.evaluation.selectors import Basis, basis_for, figures_by
+from acuerdos.evaluation.selectors import Basis, basis_for, compliance_group, figures_by
 from acuerdos.evaluation.services import cutoff_close
 from acuerdos.evaluation.tests.boards_data import CUTOFF, NOW, TODAY, Graded, build_graded
 
@@ -65,7 +64,7 @@ def compliance_json(day: dt.date, by: str) -> list[dict]:
 def shown_groups(rows) -> list[dict]:
     """A page's rows in the command's JSON shape (groups with no active commitment left out, as
     the command does)."""
-    return [as_dict(row) for row in rows if row.figures.total > 0]
+    return [compliance_group(row) for row in rows if row.figures.total > 0]
 
 
 # --- The same numbers as the compliance command ---------------------------------------------
