@@ -12,6 +12,7 @@ urlpatterns = [
     path("personas/invitar/", views.person_invite, name="person_invite"),
     path("personas/<int:pk>/", views.person_detail, name="person_detail"),
     path("personas/<int:pk>/nombre/", views.person_rename, name="person_rename"),
+    path("personas/<int:pk>/correo/", views.person_email_change, name="person_email_change"),
     path("personas/<int:pk>/roles/", views.person_membership_add, name="person_membership_add"),
     path(
         "personas/<int:pk>/roles/<int:membership_pk>/retirar/",

@@ -28,6 +28,7 @@ from acuerdos.core.pagination import paginate
 from acuerdos.organization import selectors, services
 from acuerdos.organization.forms import (
     DeactivateForm,
+    EmailChangeForm,
     LoginForm,
     MembershipForm,
     PasswordResetRequestForm,
@@ -43,6 +44,7 @@ from acuerdos.organization.permissions import access_membership, access_person
 PERSON_ACTIONS: dict[str, Any] = {
     **ACTIONS,
     "user.created": gettext_lazy("dio de alta la cuenta"),
+    "user.email_changed": gettext_lazy("cambió el correo de acceso"),
     "user.invited": gettext_lazy("envió la invitación"),
     "user.updated": gettext_lazy("corrigió el nombre"),
     "user.invitation_resent": gettext_lazy("reenvió la invitación"),
@@ -144,6 +146,7 @@ def _detail(
     membership_form: MembershipForm | None = None,
     deactivate_form: DeactivateForm | None = None,
     rename_form: RenameForm | None = None,
+    email_form: EmailChangeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     history = [
@@ -157,6 +160,7 @@ def _detail(
         "deactivate_form": deactivate_form or DeactivateForm(prefix="d"),
         "rename_form": rename_form
         or RenameForm(prefix="n", initial={"full_name": person.full_name}),
+        "email_form": email_form or EmailChangeForm(prefix="e", person=person),
         "history": history,
         "invitation_pending": person.is_active and person.last_login is None,
     }
@@ -210,6 +214,30 @@ def person_rename(request: HttpRequest, pk: int) -> HttpResponse:
     services.user_rename(user=person, full_name=form.cleaned_data["full_name"], actor=request.user)
     messages.success(request, _("Se corrigió el nombre."))
     return redirect("organization:person_detail", pk=person.pk)
+
+
+@require_POST
+@login_required
+def person_email_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the work e-mail the person logs in with; both addresses are told, sessions stay."""
+    person = access_person(request.user, pk, for_write=True)
+    form = EmailChangeForm(request.POST, prefix="e", person=person)
+    if form.is_valid():
+        try:
+            services.user_email_change(
+                user=person,
+                email=form.cleaned_data["email"],
+                actor=request.user,
+                base_url=_base_url(request),
+            )
+        except services.PersonError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(
+                request, _("Se cambió el correo; se avisó en la dirección anterior y en la nueva.")
+            )
+            return redirect("organization:person_detail", pk=person.pk)
+    return _detail(request, person, email_form=form, status=400)
 
 
 @require_POST

@@ -99,6 +99,13 @@ ROUTES: list[Route] = [
         label="POST without data",
     ),
     Route(
+        "organization:person_email_change",
+        _on_fresh("organization:person_email_change"),
+        COORDINATOR_REFUSED_FORM,
+        method="post",
+        label="POST without data",
+    ),
+    Route(
         "organization:person_membership_end",
         _membership_end,
         COORDINATOR_WRITES,
