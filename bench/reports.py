@@ -14,7 +14,8 @@ and of the regions:
    ours (A B B A) for --repeats 2, one more A B B A pair per extra repeat. Ours is the PDF's
    share of the figure fetch + HTML + PDF + storing (the pack's: its content + HTML + PDF);
    the floor is WeasyPrint rendering that very HTML with the same stylesheet and fonts. Each
-   side's minimum is compared, in CPU time (time.process_time: the process's own work, far
+   later sample starts from an emptied garbage collector (see `_timed`). Each side's minimum
+   is compared, in CPU time (time.process_time: the process's own work, far
    less sensitive to the other processes on the machine) and in wall time.
 
 Every report is in the statistics. It prints the load average at the start and at the end:
@@ -24,6 +25,7 @@ read the CPU ratios first on a busy machine.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -284,6 +286,11 @@ class Clock:
 
 
 def _timed(run: Callable[[], object]) -> tuple[float, float]:
+    """One sample, started from an emptied garbage collector (outside the timing), so that
+    neither side pays for the other's garbage: within one process the same render costs up
+    to 1.5× more when a full collection of the large heap (every audience's content) falls
+    inside it."""
+    gc.collect()
     clock = Clock()
     run()
     return clock.lap()
