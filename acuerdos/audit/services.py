@@ -10,7 +10,7 @@ from typing import Any
 from django.db import models, transaction
 
 from acuerdos.audit.models import AuditEvent
-from acuerdos.core.request_context import current_request_id
+from acuerdos.core.request_context import current_request_id, current_source
 
 
 def _jsonable(value: Any) -> Any:
@@ -45,11 +45,14 @@ def build(
     changes: Mapping[str, Any] | None = None,
     context: Mapping[str, Any] | None = None,
     commitment_id: int | None = None,
-    source: str = "web",
+    source: str | None = None,
     label: str | None = None,
 ) -> AuditEvent:
     """An unsaved audit event (for `bulk_create` in seeders and imports). Pass `label` in bulk
-    paths: `str(target)` may follow foreign keys."""
+    paths: `str(target)` may follow foreign keys.
+
+    `source` defaults to where the current request came from ("web" pages or the "api"), and to
+    "web" outside a request; commands, jobs and imports pass their own."""
     user = actor if actor is not None and getattr(actor, "pk", None) else None
     return AuditEvent(
         actor=user,
@@ -62,7 +65,7 @@ def build(
         changes=_jsonable(dict(changes or {})),
         context=_jsonable(dict(context or {})),
         request_id=current_request_id(),
-        source=source,
+        source=source or current_source() or "web",
     )
 
 
@@ -74,7 +77,7 @@ def record(
     changes: Mapping[str, Any] | None = None,
     context: Mapping[str, Any] | None = None,
     commitment_id: int | None = None,
-    source: str = "web",
+    source: str | None = None,
 ) -> AuditEvent:
     """Write one audit event. Must run inside the transaction of the write it describes."""
     if not transaction.get_connection().in_atomic_block:

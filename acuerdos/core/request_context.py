@@ -1,4 +1,5 @@
-"""The current request id, kept in a context variable (no Django imports: logging loads this)."""
+"""The current request id and where the request came from (web pages or the API), kept in
+context variables (no Django imports: logging loads this)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,18 @@ import logging
 from contextvars import ContextVar
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
+# "web" for the pages, "api" for `/api/`; '' outside a request (commands and jobs pass their own).
+request_source_var: ContextVar[str] = ContextVar("request_source", default="")
 
 
 def current_request_id() -> str:
     """The id of the request being served ('' outside a request: commands, jobs)."""
     return request_id_var.get()
+
+
+def current_source() -> str:
+    """Where the request being served came from ("web" or "api"; '' outside a request)."""
+    return request_source_var.get()
 
 
 class RequestIdLogFilter(logging.Filter):
