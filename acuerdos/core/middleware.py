@@ -22,7 +22,7 @@ API_PREFIX = "/api/"
 
 
 def request_source(request: HttpRequest) -> str:
-    """ "api" for anything under `/api/` (token or session alike), else "web"."""
+    """The source `api` for anything under `/api/` (token or session alike), else `web`."""
     return "api" if request.path_info.startswith(API_PREFIX) else "web"
 
 
