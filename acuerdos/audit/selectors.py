@@ -63,6 +63,7 @@ MORE_ACTIONS = {
     "two_factor.locked": "bloqueó temporalmente el segundo factor por códigos incorrectos",
     "two_factor.recovery_used": "entró con un código de recuperación",
     "two_factor.recovery_regenerated": "generó nuevos códigos de recuperación",
+    "two_factor.reset": "restableció el segundo factor de la persona",
 }
 
 TARGET_TYPES = {
