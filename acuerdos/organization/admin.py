@@ -2,20 +2,36 @@
 
 Catalog rows and accounts are never deleted here (archives law; PROTECT foreign keys): they are
 deactivated. Every save is audited (`core.admin_audit.AuditedAdmin`).
+
+django-otp's own admin pages for the second-factor devices are taken off the site: they would
+create, edit and delete devices (and show their secrets) with no audit event. A person manages
+their own second factor on «Segundo factor»; a coordinator resets someone else's on the person's
+page (`two_factor_services.two_factor_reset`, audited).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+# django-otp's admin modules are imported here so that they have registered their pages (which
+# are taken off just below) whatever the order in which autodiscovery reaches the apps.
+import django_otp.plugins.otp_static.admin
+import django_otp.plugins.otp_totp.admin  # noqa: F401
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from acuerdos.core.admin_audit import AuditedAdmin
 from acuerdos.organization.models import Membership, Region, Theme, Unit, UnitAlias, User
+
+# No unaudited way to edit, create or delete a second-factor device (see the module docstring).
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 class NoDeleteMixin:

@@ -51,3 +51,22 @@ class PasswordCheckForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("La contraseña no es correcta."))
         return password
+
+
+class TwoFactorResetForm(forms.Form):
+    """A coordinator resets a person's second factor: why (kept in the audit trail) and the
+    confirmation that the person's identity was checked, since anyone can phone and say they
+    lost their phone."""
+
+    reason = forms.CharField(
+        label=_("Motivo"),
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Por ejemplo: perdió su teléfono y sus códigos")}
+        ),
+        error_messages={"required": _("Escriba el motivo del restablecimiento.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Confirmé la identidad de la persona por un medio distinto a este sistema."),
+        error_messages={"required": _("Confirme que verificó la identidad de la persona.")},
+    )

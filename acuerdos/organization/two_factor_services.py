@@ -1,4 +1,5 @@
-"""The TOTP second factor (PRODUCT.md §4.10): enrolment, verification at login, recovery codes.
+"""The TOTP second factor (PRODUCT.md §4.10): enrolment, verification at login, recovery codes,
+and the coordinator's reset for a person who lost both their phone and their recovery codes.
 
 A person's second factor is one django-otp `TOTPDevice` (the authenticator app) plus one
 `StaticDevice` holding ten one-time recovery codes. Both are created unconfirmed / confirmed
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -26,8 +29,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from acuerdos.audit.services import record
 from acuerdos.organization.models import User
 from acuerdos.organization.scope import scope_for
+from acuerdos.organization.services import _end_sessions
 
 RECOVERY_CODE_COUNT = 10
+RESET_REASON_MAX_LENGTH = 300
 TOTP_DEVICE_NAME = "Aplicación de autenticación"
 STATIC_DEVICE_NAME = "Códigos de recuperación"
 # Kept in the session: whether this session's user has a confirmed second factor (so that the
@@ -243,3 +248,73 @@ def two_factor_verify(*, actor: User, code: str) -> Attempt:
         device.throttle_increment()
     _failed(actor, device, step="login")
     return Attempt(ok=False, device=device, locked_until=locked_until(device))
+
+
+# --- Reset by a coordinator ----------------------------------------------------------------------
+
+
+def _reset_notice(user: User, *, actor: Any) -> bool:
+    """Tell the person, at their work address, that their second factor was reset. Whether the
+    mail server took it (a refusal does not undo the reset: the person is waiting for it)."""
+    subject = "Acuerdos IMSS: se restableció su segundo factor de autenticación"
+    body = (
+        f"Hola, {user.full_name}:\n\n"
+        f"{actor}, de la Coordinación central, restableció el segundo factor de autenticación "
+        "de su cuenta en Acuerdos: su aplicación de autenticación y sus códigos de recuperación "
+        "ya no sirven, y se cerraron sus sesiones abiertas.\n\n"
+        "La próxima vez que ingrese con su correo y su contraseña, configure de nuevo el "
+        "segundo factor con su aplicación (su rol lo requiere si es coordinador) y guarde los "
+        "nuevos códigos de recuperación en un lugar seguro.\n\n"
+        "Si usted no pidió este cambio, comuníquelo de inmediato a la Coordinación central.\n\n"
+        "Acuerdos IMSS · Dirección de Operación y Evaluación\n"
+        "Este es un correo automático; no lo responda.\n"
+    )
+    try:
+        send_mail(subject, body, None, [user.email])
+    except OSError:  # SMTP errors are OSErrors
+        return False
+    return True
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, actor: Any, reason: str) -> bool:
+    """Remove a person's second factor for them (a lost phone and lost recovery codes): their
+    authenticator and recovery-code devices are deleted and their open sessions end, so that
+    the next login asks them to enrol again (coordinators must). Coordinators only; not on one's
+    own account (that is the password-checked page «Segundo factor»).
+
+    Audited as `two_factor.reset` with the reason, what was removed and whether the person
+    was told by e-mail; returns whether the e-mail went out."""
+    if not actor.has_perm("acuerdos.manage"):  # the people pages' permission (coordinators)
+        raise PermissionDenied("Solo la Coordinación central restablece el segundo factor.")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise TwoFactorError("Escriba el motivo del restablecimiento.")
+    if len(reason) > RESET_REASON_MAX_LENGTH:
+        raise TwoFactorError("El motivo es demasiado largo (máximo 300 caracteres).")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if getattr(actor, "pk", None) == user.pk:
+        raise TwoFactorError(
+            "No puede restablecer su propio segundo factor aquí: use la página «Segundo factor»."
+        )
+    had_app = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    codes_left = recovery_codes_left(user)
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    removed_static, _ = StaticDevice.objects.filter(user=user).delete()
+    if not removed and not removed_static:
+        raise TwoFactorError("La persona no tiene segundo factor configurado.")
+    sessions = _end_sessions(user)
+    notified = _reset_notice(user, actor=actor)
+    record(
+        actor=actor,
+        action="two_factor.reset",
+        target=user,
+        context={
+            "reason": reason,
+            "had_app": had_app,
+            "recovery_codes_left": codes_left,
+            "sessions_ended": sessions,
+            "notified": notified,
+        },
+    )
+    return notified

@@ -13,6 +13,11 @@ urlpatterns = [
     path("personas/<int:pk>/", views.person_detail, name="person_detail"),
     path("personas/<int:pk>/nombre/", views.person_rename, name="person_rename"),
     path("personas/<int:pk>/correo/", views.person_email_change, name="person_email_change"),
+    path(
+        "personas/<int:pk>/segundo-factor/restablecer/",
+        views.person_two_factor_reset,
+        name="person_two_factor_reset",
+    ),
     path("personas/<int:pk>/roles/", views.person_membership_add, name="person_membership_add"),
     path(
         "personas/<int:pk>/roles/<int:membership_pk>/retirar/",

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import FormView, TemplateView
 
+from acuerdos.audit.selectors import action_label
 from acuerdos.audit.story import ACTIONS
 from acuerdos.core.htmx import is_htmx, render_page_or_partial
 from acuerdos.core.pagination import paginate
@@ -39,6 +40,13 @@ from acuerdos.organization.forms import (
 )
 from acuerdos.organization.models import User
 from acuerdos.organization.permissions import access_membership, access_person
+from acuerdos.organization.two_factor_forms import TwoFactorResetForm
+from acuerdos.organization.two_factor_services import (
+    TwoFactorError,
+    has_confirmed_device,
+    recovery_codes_left,
+    two_factor_reset,
+)
 
 # The people events told in Spanish on a person's page (the commitment story has the rest).
 PERSON_ACTIONS: dict[str, Any] = {
@@ -147,10 +155,11 @@ def _detail(
     deactivate_form: DeactivateForm | None = None,
     rename_form: RenameForm | None = None,
     email_form: EmailChangeForm | None = None,
+    reset_form: TwoFactorResetForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     history = [
-        (event, PERSON_ACTIONS.get(event.action, event.action))
+        (event, PERSON_ACTIONS.get(event.action) or action_label(event.action))
         for event in selectors.person_history(person)
     ]
     context = {
@@ -163,6 +172,9 @@ def _detail(
         "email_form": email_form or EmailChangeForm(prefix="e", person=person),
         "history": history,
         "invitation_pending": person.is_active and person.last_login is None,
+        "has_two_factor": has_confirmed_device(person),
+        "recovery_codes_left": recovery_codes_left(person),
+        "reset_form": reset_form or TwoFactorResetForm(prefix="f"),
     }
     return render(request, "organization/person_detail.html", context, status=status)
 
@@ -238,6 +250,36 @@ def person_email_change(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("organization:person_detail", pk=person.pk)
     return _detail(request, person, email_form=form, status=400)
+
+
+@require_POST
+@login_required
+def person_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reset the second factor of a person who lost their phone and recovery codes: their
+    devices go, their sessions end, they are told by e-mail and enrol again at next login."""
+    person = access_person(request.user, pk, for_write=True)
+    form = TwoFactorResetForm(request.POST, prefix="f")
+    if form.is_valid():
+        try:
+            notified = two_factor_reset(
+                user=person, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except TwoFactorError as error:  # nothing to reset, or one's own account
+            messages.error(request, str(error))
+            return redirect("organization:person_detail", pk=person.pk)
+        else:
+            done = _(
+                "Se restableció el segundo factor de %(person)s y se cerraron sus sesiones. "
+                "Al ingresar de nuevo lo configurará con su aplicación."
+            ) % {"person": person}
+            if notified:
+                messages.success(request, done + " " + _("Se le avisó por correo."))
+            else:
+                messages.warning(
+                    request, done + " " + _("No se pudo enviar el aviso por correo: avísele usted.")
+                )
+            return redirect("organization:person_detail", pk=person.pk)
+    return _detail(request, person, reset_form=form, status=400)
 
 
 @require_POST
