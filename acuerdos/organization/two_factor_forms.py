@@ -59,11 +59,9 @@ class TwoFactorResetForm(forms.Form):
     lost their phone."""
 
     reason = forms.CharField(
-        label=_("Motivo"),
+        label=_("Motivo del restablecimiento"),
         max_length=300,
-        widget=forms.TextInput(
-            attrs={"placeholder": _("Por ejemplo: perdió su teléfono y sus códigos")}
-        ),
+        widget=forms.TextInput(attrs={"placeholder": _("Por ejemplo: perdió su teléfono")}),
         error_messages={"required": _("Escriba el motivo del restablecimiento.")},
     )
     confirm = forms.BooleanField(

@@ -1,0 +1,86 @@
+"""In a real browser: a coordinator opens the page of a person who lost their phone, sees that
+their second factor is active, opens «Restablecer segundo factor…», is asked for the reason and
+the identity check, and resets it. Screenshots at 1280 and 375 px go to
+/tmp/shots/helper-2fa-reset/ for a person to look at; no page may scroll sideways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from acuerdos.audit.models import AuditEvent
+from acuerdos.organization import two_factor_services as services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "contrasena-segura-123"
+SHOTS = Path("/tmp/shots/helper-2fa-reset")  # noqa: S108 - screenshots for people, not data
+WIDTHS = (1280, 375)
+
+
+def shots(page: Page, name: str) -> None:
+    """A full-page screenshot at each width, checking that the content never scrolls sideways."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    original = page.viewport_size
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        scroll_width = page.evaluate("() => document.querySelector('main').scrollWidth")
+        assert scroll_width <= width, f"{page.url} is {scroll_width} px wide at {width} px"
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    assert original is not None
+    page.set_viewport_size(original)
+
+
+def test_a_coordinator_resets_a_persons_second_factor_in_the_browser(browser, live_server, world):
+    person = world.users["liaison"]
+    device = services.two_factor_device_start(actor=person)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    assert services.two_factor_enable(actor=person, device_id=device.pk, code=code)[0].ok
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-MX")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Correo institucional").fill(world.users["coordinator"].email)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Ingresar").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/personas/{person.pk}/")
+    expect(page.locator("dl.ac-facts")).to_contain_text("Activo · quedan 10 códigos")
+    shots(page, "1-persona-con-segundo-factor")
+
+    page.get_by_role("button", name="Restablecer segundo factor…").click()
+    reset = page.get_by_role("button", name="Restablecer el segundo factor")
+    expect(reset).to_be_visible()
+    reset.click()  # nothing typed: asked for the reason and the identity check
+    expect(page.locator("#restablecer-segundo-factor")).to_contain_text(
+        "Escriba el motivo del restablecimiento."
+    )
+    expect(page.locator("#restablecer-segundo-factor")).to_contain_text(
+        "Confirme que verificó la identidad de la persona."
+    )
+    shots(page, "2-restablecer-sin-motivo")
+    assert TOTPDevice.objects.filter(user=person).exists()
+
+    page.get_by_label("Motivo del restablecimiento").fill("Perdió su teléfono; confirmó su jefa.")
+    page.get_by_label("Confirmé la identidad de la persona").check()
+    page.get_by_role("button", name="Restablecer el segundo factor").click()
+    page.wait_for_url(f"{live_server.url}/personas/{person.pk}/")
+    expect(page.locator(".alert-success")).to_contain_text("Se restableció el segundo factor")
+    expect(page.locator("dl.ac-facts")).to_contain_text("No configurado")
+    shots(page, "3-segundo-factor-restablecido")
+
+    assert not TOTPDevice.objects.filter(user=person).exists()
+    assert AuditEvent.objects.filter(action="two_factor.reset").count() == 1
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    # the refused form answers 400 on purpose; nothing else may go wrong in the console
+    assert [e for e in errors if "status of 400" not in e] == []
+    assert len(errors) == 1
+    context.close()
