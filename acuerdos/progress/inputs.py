@@ -196,7 +196,10 @@ def refresh_inputs(commitment_ids: Iterable[int] | None = None) -> int:
     on = today()
     queryset = Commitment.objects.order_by()
     if commitment_ids is not None:
-        queryset = queryset.filter(pk__in=list(commitment_ids))
+        # Locked first, in id order: two writes on one commitment at once (two validations, a
+        # submission and a validation) rewrite its inputs one after the other, each reading
+        # what the other committed — never two sets of periods.
+        queryset = queryset.filter(pk__in=list(commitment_ids)).select_for_update().order_by("pk")
     commitments = {c.pk: c for c in queryset.only("pk", "due_date")}
     if not commitments:
         return 0

@@ -262,10 +262,14 @@ class InputPeriod(models.Model):
     class Meta:
         verbose_name = _("periodo de insumos de evaluación")
         verbose_name_plural = _("periodos de insumos de evaluación")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "valid_from"], name="input_period_one_per_start"
+            ),
+        ]
         indexes = [
             # Covers the past-date evaluation (evaluation.engine): the period in force at t is
-            # found and read inside this index, without touching the table rows. One period per
-            # commitment and start day: refresh_inputs rewrites a commitment's periods whole.
+            # found and read inside this index, without touching the table rows.
             models.Index(
                 fields=[
                     "commitment",

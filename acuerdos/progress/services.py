@@ -89,6 +89,9 @@ def _check_input(commitment: Commitment, data: ReportInput, *, submitting: bool)
 
 
 def _locked(report: ProgressReport, expected_version: int | None) -> ProgressReport:
+    # The commitment before the report, the order every write takes (progress.inputs locks the
+    # commitment to rewrite its inputs): two writers never wait on each other in a circle.
+    list(Commitment.objects.select_for_update().filter(pk=report.commitment_id).values_list("pk"))
     current = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if expected_version is not None and current.version != expected_version:
         who = current.reviewed_by or current.author

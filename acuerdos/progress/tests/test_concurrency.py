@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from acuerdos.audit.models import AuditEvent
 from acuerdos.core.errors import ConflictError
-from acuerdos.progress.models import ProgressReport, ReportState
+from acuerdos.progress.inputs import refresh_inputs
+from acuerdos.progress.models import InputPeriod, ProgressReport, ReportState
 from acuerdos.progress.services import (
     ReportInput,
     report_return,
@@ -84,3 +86,32 @@ def test_it_lets_one_of_two_simultaneous_reviews_win(world, settings, tmp_path):
     reviews = AuditEvent.objects.filter(action__in=["progress.validated", "progress.returned"])
     assert reviews.count() == 1
     assert connection.vendor in ("postgresql", "sqlite")
+
+
+def test_two_simultaneous_refreshes_of_one_commitment_leave_one_set_of_periods(world):
+    commitment = world.own_commitment
+    with time_machine.travel(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC), tick=True):
+        for as_of, submitted in ((dt.date(2026, 5, 31), dt.date(2026, 6, 1)),
+                                 (dt.date(2026, 6, 10), dt.date(2026, 6, 11))):  # fmt: skip
+            ProgressReport.objects.create(
+                commitment=commitment,
+                author=world.users["liaison"],
+                as_of=as_of,
+                percent=Decimal(40),
+                progress_num=40,
+                state=ReportState.SUBMITTED,
+                submitted_on=submitted,
+            )
+
+        def refresh() -> int:
+            with transaction.atomic():
+                count = refresh_inputs([commitment.pk])
+                time.sleep(0.3)  # hold the transaction open while the other one tries
+                return count
+
+        outcomes = _run_at_once(refresh, refresh, refresh)
+    assert outcomes == [1, 1, 1], outcomes
+    starts = list(
+        InputPeriod.objects.filter(commitment=commitment).values_list("valid_from", flat=True)
+    )
+    assert sorted(starts) == [dt.date(2026, 6, 1), dt.date(2026, 6, 11)]
