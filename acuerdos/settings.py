@@ -308,6 +308,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "acuerdos.organization.api.authentication.TokenWriteScope",
     ],
+    "EXCEPTION_HANDLER": "acuerdos.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["acuerdos.organization.api.authentication.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env.str("API_TOKEN_RATE", default="120/min")},
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

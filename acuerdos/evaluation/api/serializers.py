@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rest_framework import serializers
 
 from acuerdos.evaluation.models import CutOff
 from acuerdos.evaluation.selectors import COMPLIANCE_BY
+
+# Figures exist from the first meetings on; a far date has nothing to show (and the year 1
+# has no 30 days before it).
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 class CutOffSerializer(serializers.ModelSerializer[CutOff]):
@@ -23,6 +28,13 @@ class ComplianceQuerySerializer(serializers.Serializer[Any]):
         required=False, help_text="AAAA-MM-DD; por omisión, hoy. Un corte cerrado se lee congelado."
     )
     by = serializers.ChoiceField(choices=COMPLIANCE_BY, default="unit")
+
+    def validate_as_of(self, value: dt.date) -> dt.date:
+        if not EARLIEST <= value <= LATEST:
+            raise serializers.ValidationError(
+                f"Use una fecha entre {EARLIEST:%d/%m/%Y} y {LATEST:%d/%m/%Y}."
+            )
+        return value
 
 
 class ComplianceCountsSerializer(serializers.Serializer[Any]):

@@ -101,3 +101,14 @@ def test_the_compliance_figures_cost_constant_queries(clients: dict[str, Client]
 
     for persona in ("coordinator", "liaison"):
         assert_constant_queries(clients[persona], "/api/v1/compliance/?as_of=2026-06-30", grow)
+
+
+@pytest.mark.django_db
+def test_a_date_out_of_range_is_a_spanish_400_and_a_missing_record_a_spanish_404(client, world):
+    client.force_login(world.users["coordinator"])
+    response = client.get("/api/v1/compliance/", {"as_of": "0001-01-01", "by": "unit"})
+    assert response.status_code == 400
+    assert "Use una fecha entre" in response.json()["as_of"][0]
+    missing = client.get("/api/v1/extension-requests/999999/")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "No existe o no tiene acceso a ese registro."}

@@ -201,8 +201,9 @@ def test_it_writes_last_used_at_most_once_a_minute(world: World):
 def test_it_throttles_token_requests(world: World, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "3/min"})
     secret = new_token(world.users["liaison"])
-    answers = [Client().get("/api/v1/regions/", **bearer(secret)).status_code for _ in range(4)]
-    assert answers == [200, 200, 200, 429]
+    responses = [Client().get("/api/v1/regions/", **bearer(secret)) for _ in range(4)]
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert responses[-1].json()["detail"].startswith("Demasiadas consultas: espere ")
     # Session requests are not counted against anybody's token.
     client = Client()
     client.force_login(world.users["liaison"])
