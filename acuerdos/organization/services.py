@@ -15,7 +15,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,7 @@ from acuerdos.organization.models import (
     UnitKind,
     User,
 )
+from acuerdos.organization.tokens import tokens_revoke_all
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REGION_ORDER = {"Norte": 1, "Occidente": 2, "Sureste": 3, "Centro": 4}
@@ -373,6 +374,7 @@ def user_deactivate(*, user: User, actor: Any, reason: str = "") -> User:
     user.full_clean(exclude=["password"])
     user.save(update_fields=["is_active"])
     sessions = _end_sessions(user)
+    tokens_revoke_all(user=user, actor=actor, reason=_("cuenta desactivada"))
     audit.record(
         actor=actor,
         action="user.deactivated",
@@ -463,7 +465,11 @@ def user_email_change(*, user: User, email: str, actor: Any, base_url: str | Non
         raise PersonError(_("Ya existe una cuenta con ese correo."))
     user.email = new
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["email"])
+    try:
+        with transaction.atomic():  # a savepoint: the same address taken at the same moment
+            user.save(update_fields=["email"])
+    except IntegrityError as error:
+        raise PersonError(_("Ya existe una cuenta con ese correo.")) from error
     audit.record(
         actor=actor,
         action="user.email_changed",
@@ -486,6 +492,8 @@ def user_password_set(*, user: User, password: str, via: str) -> User:
     `reset`). The password itself is never audited. Audited as `user.password_set`."""
     user.set_password(password)
     user.save(update_fields=["password"])
+    if via == "reset":
+        tokens_revoke_all(user=user, actor=user, reason=_("contraseña restablecida"))
     audit.record(actor=user, action="user.password_set", target=user, context={"via": via})
     return user
 

@@ -137,6 +137,26 @@ def token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
     return current
 
 
+def tokens_revoke_all(*, user: Any, actor: Any, reason: str) -> int:
+    """Revoke every live token of `user` (the account was deactivated, or its password reset:
+    a token must not outlive what locked an intruder out). Audited per token, with the reason.
+    Runs inside the caller's transaction."""
+    live = list(
+        ApiToken.objects.select_for_update().filter(user_id=user.pk, revoked_at__isnull=True)
+    )
+    now = timezone.now()
+    for token in live:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="api_token.revoked",
+            target=token,
+            context={"prefix": token.prefix, "reason": reason},
+        )
+    return len(live)
+
+
 def token_touch(token: ApiToken, *, now: dt.datetime | None = None) -> None:
     """Remember when the token was last used — at most once a minute, so that a BI tool paging
     through a list does not write a row per request. Not audited (it is not a change of data)."""

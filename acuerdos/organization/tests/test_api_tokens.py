@@ -217,3 +217,26 @@ def test_it_limits_the_number_of_active_tokens(world: World):
         new_token(world.users["viewer"])
     with pytest.raises(DomainError, match="20 tokens vigentes"):
         new_token(world.users["viewer"])
+
+
+def test_deactivating_or_resetting_the_password_revokes_every_token(world: World):
+    from acuerdos.organization.services import (
+        user_deactivate,
+        user_password_set,
+        user_reactivate,
+    )
+
+    liaison, head = world.users["liaison"], world.users["head"]
+    secret = new_token(liaison, can_write=True)
+    assert Client().get("/api/v1/regions/", **bearer(secret)).status_code == 200
+    user_deactivate(user=liaison, actor=world.users["coordinator"], reason="Cambio de adscripción")
+    user_reactivate(user=liaison, actor=world.users["coordinator"])
+    assert Client().get("/api/v1/regions/", **bearer(secret)).status_code == 401
+    other = new_token(head)
+    user_password_set(user=head, password="otra-contrasena-segura-456", via="reset")
+    assert Client().get("/api/v1/regions/", **bearer(other)).status_code == 401
+    revoked = AuditEvent.objects.filter(action="api_token.revoked")
+    assert sorted(e.context["reason"] for e in revoked) == [
+        "contraseña restablecida",
+        "cuenta desactivada",
+    ]
