@@ -348,10 +348,14 @@ def membership_end(*, membership: Membership, actor: Any, source: str = "web") -
     return membership
 
 
-def _end_sessions(user: User) -> int:
-    """Delete the person's open sessions (database sessions are scanned: few are open)."""
+def end_sessions(user: User, *, keep: str | None = None) -> int:
+    """Delete the person's open sessions but `keep` (a session key: the one acting now), so
+    that a change to how they log in also applies to every browser already logged in. Database
+    sessions are scanned: few are open."""
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key == keep:
+            continue
         if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
             session.delete()
             ended += 1
@@ -373,7 +377,7 @@ def user_deactivate(*, user: User, actor: Any, reason: str = "") -> User:
     user.is_active = False
     user.full_clean(exclude=["password"])
     user.save(update_fields=["is_active"])
-    sessions = _end_sessions(user)
+    sessions = end_sessions(user)
     tokens_revoke_all(user=user, actor=actor, reason=_("cuenta desactivada"))
     audit.record(
         actor=actor,

@@ -29,7 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from acuerdos.audit.services import record
 from acuerdos.organization.models import User
 from acuerdos.organization.scope import scope_for
-from acuerdos.organization.services import _end_sessions
+from acuerdos.organization.services import end_sessions
 
 RECOVERY_CODE_COUNT = 10
 RESET_REASON_MAX_LENGTH = 300
@@ -58,13 +58,14 @@ class Attempt:
 
 
 def is_required(user: Any) -> bool:
-    """Whether the person must have a second factor: coordinators and administrators, while
+    """Whether the person must have a second factor: coordinators and administrators (anyone
+    who can open the Django admin), while
     `TWO_FACTOR_REQUIRED_FOR_COORDINATORS` is on (SECURITY.md)."""
     if not getattr(settings, "TWO_FACTOR_REQUIRED_FOR_COORDINATORS", True):
         return False
     if not user.is_authenticated:
         return False
-    return bool(user.is_superuser) or scope_for(user).is_coordinator
+    return bool(user.is_superuser or user.is_staff) or scope_for(user).is_coordinator
 
 
 def confirmed_totp(user: User) -> TOTPDevice | None:
@@ -155,10 +156,12 @@ def _new_recovery_codes(user: User) -> list[str]:
 
 
 @transaction.atomic
-def two_factor_enable(*, actor: User, device_id: int, code: str) -> tuple[Attempt, list[str]]:
+def two_factor_enable(
+    *, actor: User, device_id: int, code: str, keep_session: str | None = None
+) -> tuple[Attempt, list[str]]:
     """Confirm the authenticator app with a code it shows now. On success the device becomes
-    the person's second factor (any older one is removed) and ten new recovery codes are
-    returned, to be shown once."""
+    the person's second factor (any older one is removed), the person's other open sessions end
+    (they never typed a code) and ten new recovery codes are returned, to be shown once."""
     device = TOTPDevice.objects.select_for_update().filter(user=actor, pk=device_id).first()
     if device is None or device.confirmed:
         raise TwoFactorError("La configuración ya no es válida. Vuelva a empezar.")
@@ -174,17 +177,27 @@ def two_factor_enable(*, actor: User, device_id: int, code: str) -> tuple[Attemp
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _new_recovery_codes(actor)
-    record(actor=actor, action="two_factor.enabled", target=actor)
+    sessions = end_sessions(actor, keep=keep_session)
+    record(
+        actor=actor, action="two_factor.enabled", target=actor, context={"sessions_ended": sessions}
+    )
     return Attempt(ok=True, device=device), codes
 
 
 @transaction.atomic
-def two_factor_disable(*, actor: User) -> None:
-    """Remove the person's second factor (authenticator and recovery codes)."""
+def two_factor_disable(*, actor: User, keep_session: str | None = None) -> None:
+    """Remove the person's second factor (authenticator and recovery codes); their other open
+    sessions end too, as after any change to how they log in."""
     removed, _ = TOTPDevice.objects.filter(user=actor).delete()
     StaticDevice.objects.filter(user=actor).delete()
     if removed:
-        record(actor=actor, action="two_factor.disabled", target=actor)
+        sessions = end_sessions(actor, keep=keep_session)
+        record(
+            actor=actor,
+            action="two_factor.disabled",
+            target=actor,
+            context={"sessions_ended": sessions},
+        )
 
 
 @transaction.atomic
@@ -303,7 +316,7 @@ def two_factor_reset(*, user: User, actor: Any, reason: str) -> bool:
     removed_static, _ = StaticDevice.objects.filter(user=user).delete()
     if not removed and not removed_static:
         raise TwoFactorError("La persona no tiene segundo factor configurado.")
-    sessions = _end_sessions(user)
+    sessions = end_sessions(user)
     notified = _reset_notice(user, actor=actor)
     record(
         actor=actor,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -73,6 +74,7 @@ def _start_verified_session(request: HttpRequest, device: object) -> None:
 # --- Mi cuenta › Segundo factor -----------------------------------------------------------------
 
 
+@never_cache  # the enrolment page shows the secret key
 @require_http_methods(["GET", "POST"])
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
@@ -96,7 +98,10 @@ def manage(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             attempt, codes = services.two_factor_enable(
-                actor=user, device_id=device.pk, code=form.cleaned_data["code"]
+                actor=user,
+                device_id=device.pk,
+                code=form.cleaned_data["code"],
+                keep_session=request.session.session_key,
             )
         except services.TwoFactorError as error:
             messages.error(request, str(error))
@@ -184,7 +189,7 @@ def disable(request: HttpRequest) -> HttpResponse:
     if refused is not None:
         return refused
     user = _user(request)
-    services.two_factor_disable(actor=user)
+    services.two_factor_disable(actor=user, keep_session=request.session.session_key)
     request.session[services.SESSION_HAS_DEVICE] = False
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     if services.is_required(user):
@@ -200,6 +205,7 @@ def disable(request: HttpRequest) -> HttpResponse:
 # --- The code after the password ------------------------------------------------------------------
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:

@@ -430,3 +430,29 @@ def test_it_costs_no_query_per_request_to_people_without_a_second_factor(
     client.get("/")
     without = count_queries(client, "/")
     assert with_middleware == without
+
+
+# --- Review mends --------------------------------------------------------------------------------
+
+
+def test_turning_it_on_ends_the_sessions_that_never_typed_a_code(world: World, clock: Any):
+    liaison = world.users["liaison"]
+    other_browser = Client()
+    login(other_browser, liaison)
+    assert other_browser.get("/").status_code == 200
+    this_browser = Client()
+    login(this_browser, liaison)
+    page = this_browser.get(reverse("two_factor:manage"))
+    device = TOTPDevice.objects.get(user=liaison, confirmed=False)
+    assert "no-cache" in page["Cache-Control"] or "no-store" in page["Cache-Control"]
+    this_browser.post(reverse("two_factor:manage"), {"code": code_for(device)})
+    assert TOTPDevice.objects.filter(user=liaison, confirmed=True).exists()
+    assert other_browser.get("/").status_code == 302  # logged out: must log in and type a code
+    assert this_browser.get("/").status_code == 200
+
+
+def test_staff_who_can_open_the_admin_must_have_it(world: World):
+    viewer = world.users["viewer"]
+    assert not services.is_required(viewer)
+    viewer.is_staff = True
+    assert services.is_required(viewer)
