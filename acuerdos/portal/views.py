@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -91,36 +92,52 @@ def _cache_headers(response: HttpResponseBase, cutoff: CutOff, etag: str) -> Htt
     return response
 
 
+def _csv_download(
+    request: HttpRequest,
+    date: dt.date,
+    *,
+    kind: str,
+    name: str,
+    fields: Any,
+    rows: Callable[[CutOff], Iterable[Any]],
+) -> HttpResponseBase:
+    """A closed cut-off's open data as CSV (UTF-8 with BOM), cacheable: it never changes."""
+    cutoff = access_published_cutoff(selectors.published_cutoffs(), date)
+    etag, not_modified = _cacheable(request, cutoff, kind)
+    if not_modified is not None:
+        return _cache_headers(not_modified, cutoff, etag)
+    response = csv_response(
+        f"{name}-{date.isoformat()}",
+        opendata.columns(fields),
+        opendata.as_cells(fields, rows(cutoff)),
+    )
+    return _cache_headers(response, cutoff, etag)
+
+
 @require_GET
 def data_csv(request: HttpRequest, date: dt.date) -> HttpResponseBase:
     """One row per commitment of a closed cut-off (CSV, UTF-8 with BOM)."""
-    cutoff = access_published_cutoff(selectors.published_cutoffs(), date)
-    etag, not_modified = _cacheable(request, cutoff, "csv")
-    if not_modified is not None:
-        return _cache_headers(not_modified, cutoff, etag)
-    fields = opendata.COMMITMENT_FIELDS
-    response = csv_response(
-        f"acuerdos-compromisos-{date.isoformat()}",
-        opendata.columns(fields),
-        opendata.as_cells(fields, selectors.commitment_rows(cutoff)),
+    return _csv_download(
+        request,
+        date,
+        kind="csv",
+        name="acuerdos-compromisos",
+        fields=opendata.COMMITMENT_FIELDS,
+        rows=selectors.commitment_rows,
     )
-    return _cache_headers(response, cutoff, etag)
 
 
 @require_GET
 def data_units_csv(request: HttpRequest, date: dt.date) -> HttpResponseBase:
     """One row per responsible unit with its figures at a closed cut-off (CSV)."""
-    cutoff = access_published_cutoff(selectors.published_cutoffs(), date)
-    etag, not_modified = _cacheable(request, cutoff, "units-csv")
-    if not_modified is not None:
-        return _cache_headers(not_modified, cutoff, etag)
-    fields = opendata.UNIT_FIELDS
-    response = csv_response(
-        f"acuerdos-unidades-{date.isoformat()}",
-        opendata.columns(fields),
-        opendata.as_cells(fields, selectors.unit_rows(cutoff)),
+    return _csv_download(
+        request,
+        date,
+        kind="units-csv",
+        name="acuerdos-unidades",
+        fields=opendata.UNIT_FIELDS,
+        rows=selectors.unit_rows,
     )
-    return _cache_headers(response, cutoff, etag)
 
 
 def _json_default(value: object) -> str:
@@ -148,12 +165,19 @@ def data_json(request: HttpRequest, date: dt.date) -> HttpResponseBase:
             "validadas y congeladas al cerrar el corte. Sin datos personales."
         ),
         "diccionario": opendata.dictionary(opendata.COMMITMENT_FIELDS),
-        "registros": list(selectors.commitment_rows(cutoff)),
     }
-    response = HttpResponse(
-        json.dumps(payload, ensure_ascii=False, default=_json_default),
-        content_type="application/json; charset=utf-8",
-    )
+
+    def stream() -> Iterator[str]:
+        # The records one by one: a national cut-off is never held in memory whole.
+        head = json.dumps(payload, ensure_ascii=False, default=_json_default)
+        yield head[:-1] + ', "registros": ['
+        for index, row in enumerate(selectors.commitment_rows(cutoff)):
+            yield ("," if index else "") + json.dumps(
+                row, ensure_ascii=False, default=_json_default
+            )
+        yield "]}"
+
+    response = StreamingHttpResponse(stream(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
         f'inline; filename="acuerdos-compromisos-{date.isoformat()}.json"'
     )

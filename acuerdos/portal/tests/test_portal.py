@@ -250,7 +250,7 @@ def test_the_csv_has_one_row_per_commitment_with_the_dictionary_columns(graded):
 def test_the_json_carries_the_same_rows_and_its_metadata(graded):
     response = Client().get(reverse("portal:data_json", args=[CUTOFF]))
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    payload = json.loads(response.content)
+    payload = json.loads(body(response))
     assert payload["corte"] == DAY
     assert payload["licencia"] == "Datos abiertos"
     assert payload["generado"] == graded.cutoff.closed_at.isoformat()
