@@ -29,7 +29,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 
 from acuerdos.audit import services as audit
-from acuerdos.commitments.models import Commitment, ExtensionRequest
+from acuerdos.commitments.models import Commitment, ExtensionRequest, ExtensionStatus
 from acuerdos.core.dates import long_date, today
 from acuerdos.core.exports import neutralise
 from acuerdos.evaluation.boards import in_region
@@ -115,14 +115,31 @@ def pack_content(
         sent = sent.filter(submitted_on__lte=day)
         asked = asked.filter(created_at__lt=next_midnight)
     reports: dict[int, list[tuple[dt.date, dt.date | None, str, Fraction]]] = defaultdict(list)
-    for cid, as_of_, submitted, state, num, den in sent.order_by("as_of", "pk").values_list(
-        "commitment_id", "as_of", "submitted_on", "state", "progress_num", "progress_den"
+    for cid, as_of_, submitted, state, num, den, validated_on, reviewed_at in sent.order_by(
+        "as_of", "pk"
+    ).values_list(
+        "commitment_id",
+        "as_of",
+        "submitted_on",
+        "state",
+        "progress_num",
+        "progress_den",
+        "validated_on",
+        "reviewed_at",
     ):
+        if cutoff is not None and (
+            (validated_on is not None and validated_on > day)
+            or (reviewed_at is not None and reviewed_at >= next_midnight)
+        ):
+            state = ReportState.SUBMITTED  # decided after the cut-off: still waiting then
         reports[cid].append((as_of_, submitted, str(ReportState(state).label), Fraction(num, den)))
     extensions: dict[int, list[tuple[dt.date, dt.date, str, dt.date | None]]] = defaultdict(list)
     for ext in asked.order_by("created_at", "pk"):
+        status, decided_on = ext.get_status_display(), ext.decided_on
+        if cutoff is not None and decided_on is not None and decided_on > day:
+            status, decided_on = str(ExtensionStatus.PENDING.label), None  # decided later
         extensions[ext.commitment_id].append(
-            (ext.previous_due_date, ext.new_due_date, ext.get_status_display(), ext.decided_on)
+            (ext.previous_due_date, ext.new_due_date, status, decided_on)
         )
     units = {u.pk: u for u in Unit.objects.filter(pk__in={row["unit_id"] for row in rows})}
     grouped: dict[int, list[PackLine]] = defaultdict(list)

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 import time_machine
 
+from acuerdos.commitments.models import ExtensionRequest, ExtensionStatus
 from acuerdos.evaluation.tests.boards_data import NOW, add_report, build_graded, grow
 from acuerdos.notifications.models import Notification, OutgoingEmail
 from acuerdos.organization.models import Region
 from acuerdos.progress.inputs import refresh_inputs
 from acuerdos.reporting.models import Audience, DeliveryChannel, Report, ReportDelivery
-from acuerdos.reporting.packs import cutoff_packs_generate, meeting_pack_generate
+from acuerdos.reporting.packs import cutoff_packs_generate, meeting_pack_generate, pack_content
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,44 @@ def test_it_makes_each_regions_pack_of_a_cutoff_once_and_delivers_it_to_coordina
     assert Notification.objects.filter(
         recipient=coordinator, kind="report.published", title__startswith="Nuevo paquete"
     ).count() == len(first)
+
+
+def test_a_cutoffs_pack_tells_each_report_and_extension_as_it_stood_that_day(
+    world: Any, closed: Any
+) -> None:
+    cutoff = closed.cutoff  # 30 June 2026
+    commitment = world.foreign_commitment  # overdue at the cut-off
+    add_report(
+        commitment,
+        world.users["other_liaison"],
+        as_of=dt.date(2026, 6, 25),
+        percent=60,
+        submitted_on=dt.date(2026, 6, 26),
+        validated_on=dt.date(2026, 7, 2),  # validated after the cut-off
+    )
+    ExtensionRequest.objects.create(
+        commitment=commitment,
+        requested_by=world.users["other_liaison"],
+        previous_due_date=commitment.due_date,
+        new_due_date=commitment.due_date + dt.timedelta(days=90),
+        justification="Licitación desierta",
+        status=ExtensionStatus.APPROVED,
+        decided_by=world.users["coordinator"],
+        decided_on=dt.date(2026, 7, 5),  # decided after the cut-off
+    )
+    ExtensionRequest.objects.filter(commitment=commitment).update(
+        created_at=dt.datetime(2026, 6, 27, 12, tzinfo=dt.UTC)
+    )
+    with time_machine.travel(NOW, tick=False):
+        refresh_inputs()
+        content = pack_content(Region.objects.get(code="REG-CENTRO"), cutoff=cutoff)
+        today_content = pack_content(Region.objects.get(code="REG-CENTRO"))
+    (line,) = [
+        ln for unit in content.units for ln in unit.lines if ln.commitment_id == commitment.pk
+    ]
+    assert (dt.date(2026, 6, 25), dt.date(2026, 6, 26), "Enviado") in [r[:3] for r in line.reports]
+    assert line.extensions[-1][2:] == ("Pendiente", None)
+    now = [
+        ln for unit in today_content.units for ln in unit.lines if ln.commitment_id == commitment.pk
+    ]
+    assert not now or ("Validado" in [r[2] for r in now[0].reports])
