@@ -184,8 +184,8 @@ def report(generated: list[dict[str, Any]], elapsed: float) -> None:
     )
     print(
         f"Con los {packs} paquetes regionales: {len(rows) - packs} PDF + XLSX y {packs} "
-        f"paquetes PDF + XLSX, guardados y entregados, en {wall:.1f} s (el proceso más lento, una vez cada "
-        f"informe); "
+        f"paquetes PDF + XLSX, guardados y entregados, en {wall:.1f} s (el proceso más lento, "
+        f"una vez cada informe); "
         f"CPU de la generación {cpu:.1f} s en total; cifras de todos los destinatarios "
         f"{fetch:.2f} s ({fetch_cpu:.2f} s CPU); la corrida completa con las muestras tomó "
         f"{elapsed:.0f} s."
