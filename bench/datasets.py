@@ -4,8 +4,9 @@ PostgreSQL copy of a SQLite dataset (the same rows on both databases).
 `seed_demo --scale 100` writes its whole history (evidence files, comments, notifications,
 audit) and takes hours on the shared 2-core machine; the evaluation reads only agreements,
 commitments (with their cached inputs), progress reports, extensions and the input periods kept
-from them. So the ×100 dataset is the ×10 seed with those five tables copied `factor − 1` more times under new ids (folios get a
-suffix), then its cut-off closed again. Set BENCH_FULL_SEED=1 in bench/run.py to seed it instead.
+from them. So the ×100 dataset is the ×10 seed with those five tables copied `factor − 1` more
+times under new ids (folios get a suffix), then its cut-off closed again. Set BENCH_FULL_SEED=1
+in bench/run.py to seed it instead.
 """
 
 from __future__ import annotations
