@@ -96,7 +96,10 @@ def email_enqueue(
         user=user,
         next_attempt_at=timezone.now(),
     )
-    email.full_clean()
+    # The key's uniqueness is left to the insert below: checked here too, a key committed by
+    # another worker between the lookup above and this check would fail the job instead of
+    # returning that worker's row.
+    email.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             email.save()

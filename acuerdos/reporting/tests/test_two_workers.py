@@ -21,11 +21,14 @@ from acuerdos.reporting.selectors import audiences
 
 __all__ = ["redis_db"]  # the fixture, imported for this module's tests
 
+# A retried job's line carries its eta ("<id> @2026-11-23 00:59:34.188007 1 retries").
 EXECUTED = re.compile(
-    r"acuerdos\.reporting\.tasks\.generate_audience_report: \S+( \d+ retries)? executed in"
+    r"acuerdos\.reporting\.tasks\.generate_audience_report: \S+( @\S+ \S+)?( \d+ retries)? "
+    r"executed in"
 )
 PACK_EXECUTED = re.compile(
-    r"acuerdos\.reporting\.tasks\.generate_cutoff_pack: \S+( \d+ retries)? executed in"
+    r"acuerdos\.reporting\.tasks\.generate_cutoff_pack: \S+( @\S+ \S+)?( \d+ retries)? "
+    r"executed in"
 )
 
 
