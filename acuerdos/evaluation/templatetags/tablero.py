@@ -174,9 +174,12 @@ def semaforo_chart(
     )
 
 
-def group_url(kind: str, row: GroupRow, query: str = "") -> str:
+def group_url(kind: str, row: GroupRow, query: str = "", site: str = "board") -> str:
     """Where a group's row leads: the drill-down of a region or unit, the agreements of a theme
-    or normative area, an agreement's page."""
+    or normative area, an agreement's page; on the public portal (`site="portal"`) only a
+    region leads anywhere, to its public page."""
+    if site == "portal":
+        return reverse("portal:region", args=[row.code]) + query if kind == "region" else ""
     if kind == "region":
         return reverse("evaluation:board_region", args=[row.code]) + query
     if kind == "unit":

@@ -439,3 +439,9 @@ def test_the_login_page_and_every_signed_in_page_link_to_the_portal(client, worl
     assert b'href="/transparencia/"' in client.get("/accounts/login/").content
     client.force_login(world.users["liaison"])
     assert b'href="/transparencia/"' in client.get("/").content
+
+
+def test_its_tables_link_only_to_public_pages(graded):
+    page = Client().get(reverse("portal:index")).content.decode()
+    assert reverse("portal:region", args=["REG-CENTRO"]) in page
+    assert "/tablero/" not in page and "?theme=" not in page and "?area=" not in page
