@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -24,7 +23,7 @@ from acuerdos.commitments.api.serializers import (
 from acuerdos.commitments.models import Agreement, Commitment, ExtensionRequest
 from acuerdos.commitments.permissions import access_commitment
 from acuerdos.commitments.policies import can_report
-from acuerdos.organization.api.common import domain_errors, query_filters
+from acuerdos.organization.api.common import accessed, domain_errors, query_filters
 
 
 class AgreementViewSet(viewsets.ReadOnlyModelViewSet[Agreement]):
@@ -66,9 +65,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet[Commitment]):
     )
     @action(detail=True, methods=["post"], url_path="extension-requests")
     def extension_requests(self, request: Request, pk: str) -> Response:
-        if not str(pk).isdigit():
-            raise Http404("Compromiso no encontrado")
-        commitment = access_commitment(request.user, int(pk))
+        commitment = accessed(access_commitment, request.user, pk)
         if not can_report(request.user, responsible_unit_id=commitment.responsible_unit_id):
             raise PermissionDenied(
                 "Solo el titular o el enlace de la unidad responsable la solicita."

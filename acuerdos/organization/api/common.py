@@ -7,15 +7,17 @@ in DRF. Filters are typed serializers of the query string: request keys never re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 
 from acuerdos.core.errors import ConflictError, DomainError
+
+T = TypeVar("T")
 
 
 class Conflict(exceptions.APIException):
@@ -52,3 +54,11 @@ def attachment(stream: Any, *, filename: str, content_type: str) -> FileResponse
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def accessed(access: Callable[[Any, int], T], user: Any, pk: str) -> T:
+    """What `access(user, pk)` gives for the pk of a URL: a pk that is no number is the same
+    404 as a missing or out-of-scope object (the API answers it in Spanish)."""
+    if not str(pk).isdigit():
+        raise Http404
+    return access(user, int(pk))

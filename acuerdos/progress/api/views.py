@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from acuerdos.commitments.permissions import access_commitment
 from acuerdos.commitments.policies import can_report, can_validate
-from acuerdos.organization.api.common import attachment, domain_errors, query_filters
+from acuerdos.organization.api.common import accessed, attachment, domain_errors, query_filters
 from acuerdos.organization.scope import descendant_ids
 from acuerdos.progress import services
 from acuerdos.progress.api.serializers import (
@@ -119,11 +119,8 @@ class ProgressReportViewSet(
         return queryset
 
     def get_object(self) -> ProgressReport:
-        pk = self.kwargs["pk"]
-        if not str(pk).isdigit():
-            raise Http404("Reporte no encontrado")
-        access_report(self.request.user, int(pk))  # 404 outside scope
-        report = report_rows(self.request.user).filter(pk=int(pk)).first()
+        pk = accessed(access_report, self.request.user, self.kwargs["pk"]).pk  # 404 outside scope
+        report = report_rows(self.request.user).filter(pk=pk).first()
         if report is None:
             raise Http404("Reporte no encontrado")
         return report
@@ -262,10 +259,7 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Evidenc
     serializer_class = EvidenceSerializer
 
     def get_object(self) -> Evidence:
-        pk = self.kwargs["pk"]
-        if not str(pk).isdigit():
-            raise Http404("Evidencia no encontrada")
-        return access_evidence(self.request.user, int(pk))
+        return accessed(access_evidence, self.request.user, self.kwargs["pk"])
 
     @extend_schema(
         summary="Descargar una evidencia (queda en la bitácora)",

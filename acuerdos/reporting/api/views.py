@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -11,7 +11,7 @@ from rest_framework.request import Request
 
 from acuerdos.notifications import selectors as notification_selectors
 from acuerdos.notifications.models import Notification
-from acuerdos.organization.api.common import attachment, query_filters
+from acuerdos.organization.api.common import accessed, attachment, query_filters
 from acuerdos.reporting import services
 from acuerdos.reporting.api.serializers import (
     NotificationFilterSerializer,
@@ -54,9 +54,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet[Report]):
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> FileResponse:
-        if not str(pk).isdigit():
-            raise Http404("Informe no encontrado")
-        report = access_report(request.user, int(pk))
+        report = accessed(access_report, request.user, pk)
         services.report_downloaded(report=report, actor=request.user)
         return attachment(
             report.file.open("rb"),
