@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from acuerdos.core.tests.browser import screenshots, watch_console
 from acuerdos.organization.models import Membership, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,32 +20,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "contrasena-segura-123"
 NEW_PASSWORD = "Compromisos-Queretaro-2026"
 SHOTS = Path("/tmp/shots/helper-people")  # noqa: S108 - screenshots for people, not data
-WIDTHS = (1280, 375)
-
-
-def watch_console(page: Page) -> list[str]:
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(f"{page.url} {msg.location} {msg.text}") if msg.type == "error" else None
-        ),
-    )
-    return errors
 
 
 def shots(page: Page, name: str) -> None:
-    """A full-page screenshot at each width, checking that the content never scrolls sideways."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        # The page's own content must fit; the shared navbar is measured by its own tests.
-        scroll_width = page.evaluate("() => document.querySelector('main').scrollWidth")
-        assert scroll_width <= width, f"{page.url} is {scroll_width} px wide at {width} px"
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    assert original is not None
-    page.set_viewport_size(original)
+    screenshots(page, name, SHOTS)
 
 
 def link_in(body: str) -> str:

@@ -17,7 +17,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
-from acuerdos.organization.tests.test_browser_people import watch_console
+from acuerdos.core.tests.browser import screenshots, watch_console
 from conftest import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,20 +25,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "contrasena-segura-123"
 MIDDLEWARE = "acuerdos.organization.two_factor.TwoFactorMiddleware"
 SHOTS = Path("/tmp/shots/two-factor")  # noqa: S108 - screenshots for people, not data
-WIDTHS = (1280, 375)
 
 
 def shots(page: Page, name: str) -> None:
-    """A full-page screenshot at each width, checking that the content never scrolls sideways."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        scroll_width = page.evaluate("() => document.querySelector('main').scrollWidth")
-        assert scroll_width <= width, f"{page.url} is {scroll_width} px wide at {width} px"
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    assert original is not None
-    page.set_viewport_size(original)
+    screenshots(page, name, SHOTS)
 
 
 def _reload_middleware(app: Any) -> None:

@@ -14,26 +14,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from acuerdos.audit.models import AuditEvent
+from acuerdos.core.tests.browser import screenshots
 from acuerdos.organization import two_factor_services as services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "contrasena-segura-123"
 SHOTS = Path("/tmp/shots/helper-2fa-reset")  # noqa: S108 - screenshots for people, not data
-WIDTHS = (1280, 375)
 
 
 def shots(page: Page, name: str) -> None:
-    """A full-page screenshot at each width, checking that the content never scrolls sideways."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        scroll_width = page.evaluate("() => document.querySelector('main').scrollWidth")
-        assert scroll_width <= width, f"{page.url} is {scroll_width} px wide at {width} px"
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    assert original is not None
-    page.set_viewport_size(original)
+    screenshots(page, name, SHOTS)
 
 
 def test_a_coordinator_resets_a_persons_second_factor_in_the_browser(browser, live_server, world):
