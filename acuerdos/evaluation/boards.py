@@ -15,14 +15,12 @@ Each page costs a constant number of queries whatever the number of commitments.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.utils import timezone
 
 from acuerdos.commitments.models import Agreement, Commitment
 from acuerdos.evaluation.charts import TrendPoint
@@ -196,17 +194,7 @@ def pending_validation(user: Any, basis: Basis, within: QuerySet[Commitment]) ->
     reports = ProgressReport.objects.filter(commitment__in=visible.values("pk"))
     if basis.source == "today":
         return reports.filter(state=ReportState.SUBMITTED).count()
-    day = basis.as_of
-    next_midnight = timezone.make_aware(
-        dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min),
-        timezone.get_default_timezone(),
-    )
-    undecided = (
-        Q(state=ReportState.SUBMITTED)
-        | Q(state=ReportState.VALIDATED, validated_on__gt=day)
-        | Q(state__in=(ReportState.RETURNED, ReportState.REJECTED), reviewed_at__gte=next_midnight)
-    )
-    return reports.filter(undecided, submitted_on__lte=day).count()
+    return reports.undecided_at(basis.as_of).count()
 
 
 def main_status(figures: GroupFigures) -> Status:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +45,21 @@ class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
         return visible.filter(
             ~Q(state=ReportState.DRAFT) | Q(commitment__responsible_unit_id__in=scope.unit_ids)
         )
+
+    def undecided_at(self, day: dt.date) -> ProgressReportQuerySet:
+        """Reports "reportado, sin validar" at the end of `day`: submitted on or before it and
+        not yet decided then (still submitted, or validated, returned or rejected after it)."""
+        from acuerdos.core.dates import next_midnight
+
+        decided_after = (
+            Q(state=ReportState.SUBMITTED)
+            | Q(state=ReportState.VALIDATED, validated_on__gt=day)
+            | Q(
+                state__in=(ReportState.RETURNED, ReportState.REJECTED),
+                reviewed_at__gte=next_midnight(day),
+            )
+        )
+        return self.filter(decided_after, submitted_on__lte=day)
 
     def counting(self) -> ProgressReportQuerySet:
         """Validated reports: the only ones that count in evaluation (PRODUCT.md §3)."""

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from acuerdos.audit import services as audit
 from acuerdos.commitments.models import Commitment, ExtensionRequest, ExtensionStatus
-from acuerdos.core.dates import long_date, today
+from acuerdos.core.dates import long_date, next_midnight, today
 from acuerdos.core.exports import neutralise
 from acuerdos.evaluation.boards import in_region
 from acuerdos.evaluation.charts import count_text, percent_text, semaforo_bar
@@ -108,12 +108,9 @@ def pack_content(
     sent = ProgressReport.objects.filter(commitment_id__in=ids).exclude(state=ReportState.DRAFT)
     asked = ExtensionRequest.objects.filter(commitment_id__in=ids)
     if cutoff is not None:  # the history as it stood at the cut-off
-        next_midnight = timezone.make_aware(
-            dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min),
-            timezone.get_default_timezone(),
-        )
+        midnight = next_midnight(day)
         sent = sent.filter(submitted_on__lte=day)
-        asked = asked.filter(created_at__lt=next_midnight)
+        asked = asked.filter(created_at__lt=midnight)
     reports: dict[int, list[tuple[dt.date, dt.date | None, str, Fraction]]] = defaultdict(list)
     for cid, as_of_, submitted, state, num, den, validated_on, reviewed_at in sent.order_by(
         "as_of", "pk"
@@ -129,7 +126,7 @@ def pack_content(
     ):
         if cutoff is not None and (
             (validated_on is not None and validated_on > day)
-            or (reviewed_at is not None and reviewed_at >= next_midnight)
+            or (reviewed_at is not None and reviewed_at >= midnight)
         ):
             state = ReportState.SUBMITTED  # decided after the cut-off: still waiting then
         reports[cid].append((as_of_, submitted, str(ReportState(state).label), Fraction(num, den)))

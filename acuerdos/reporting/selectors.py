@@ -20,7 +20,6 @@ from fractions import Fraction
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.utils import timezone
 
 from acuerdos.commitments.models import Commitment, ExtensionRequest, ExtensionStatus
 from acuerdos.evaluation import boards
@@ -37,7 +36,7 @@ from acuerdos.evaluation.rules import (
 from acuerdos.evaluation.selectors import Basis, GroupRow, basis_for, figures_by, labels
 from acuerdos.organization.models import Region, Theme, Unit
 from acuerdos.organization.scope import Scope
-from acuerdos.progress.models import ProgressReport, ReportState
+from acuerdos.progress.models import ProgressReport
 from acuerdos.reporting.models import Audience, Report
 
 
@@ -466,22 +465,11 @@ def _pending(
     basis: Basis, snapshot: QuerySet[Snapshot], lines: Sequence[CommitmentLine]
 ) -> dict[Key, int]:
     """The progress reports "reportado, sin validar" at the cut-off of every unit, area and
-    region, in one query, by the rule of `boards.pending_validation`: submitted on or before
-    the date and not yet decided then."""
+    region, in one query (`ProgressReportQuerySet.undecided_at`, the rule the dashboards use)."""
     day = basis.as_of
-    next_midnight = timezone.make_aware(
-        dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min),
-        timezone.get_default_timezone(),
-    )
-    undecided = (
-        Q(state=ReportState.SUBMITTED)
-        | Q(state=ReportState.VALIDATED, validated_on__gt=day)
-        | Q(state__in=(ReportState.RETURNED, ReportState.REJECTED), reviewed_at__gte=next_midnight)
-    )
     per_commitment = dict(
-        ProgressReport.objects.filter(
-            undecided,
-            submitted_on__lte=day,
+        ProgressReport.objects.undecided_at(day)
+        .filter(
             commitment_id__in=snapshot.values("commitment_id"),
         )
         .order_by()
