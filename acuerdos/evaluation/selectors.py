@@ -24,7 +24,7 @@ from acuerdos.evaluation.engine import (
     evaluated_rows_sql,
     group_figures,
 )
-from acuerdos.evaluation.models import CutOff
+from acuerdos.evaluation.models import CutOff, Snapshot
 from acuerdos.evaluation.rules import STATUS_ORDER, GroupFigures, shown
 from acuerdos.meetings.models import Meeting, Round
 from acuerdos.organization.models import Region, Theme, Unit
@@ -108,6 +108,14 @@ def labels(by: str, keys: list[int]) -> dict[int, tuple[str, str, str]]:
             for a in Agreement.objects.filter(pk__in=keys).only("folio", "text")
         }
     raise ValueError(f"unknown grouping {by!r}")
+
+
+def frozen_group(cutoff: CutOff, column: str, key: int) -> QuerySet[Commitment]:
+    """The commitments a closed cut-off's snapshot grouped under `key` of `column` (unit_id,
+    region_id, area_id…): the frozen grouping, never today's, so a published figure never
+    moves."""
+    frozen = Snapshot.objects.filter(cutoff=cutoff, **{column: key}).values("commitment_id")
+    return Commitment.objects.filter(pk__in=frozen)
 
 
 def figures_by(

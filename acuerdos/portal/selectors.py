@@ -25,7 +25,7 @@ from acuerdos.evaluation.charts import TrendPoint
 from acuerdos.evaluation.engine import ALL_GROUPS, figures_from_json
 from acuerdos.evaluation.models import CutOff, CutOffStatus, Snapshot, SnapshotFigures
 from acuerdos.evaluation.rules import STATUS_LABELS, GroupFigures, Status
-from acuerdos.evaluation.selectors import Basis, GroupRow, basis_for, figures_by
+from acuerdos.evaluation.selectors import Basis, GroupRow, basis_for, figures_by, frozen_group
 from acuerdos.meetings.models import Meeting
 from acuerdos.organization.models import Region, Theme, Unit
 from acuerdos.progress.selectors import shown_percent
@@ -124,13 +124,6 @@ def national_board(cutoff: CutOff, cutoffs: Sequence[CutOff]) -> NationalBoard:
     )
 
 
-def in_region_at(cutoff: CutOff, region: Region) -> QuerySet[Commitment]:
-    """The commitments that the snapshot of the cut-off grouped under the region (its frozen
-    group key, not today's: a published figure never moves)."""
-    frozen = Snapshot.objects.filter(cutoff=cutoff, region_id=region.pk).values("commitment_id")
-    return Commitment.objects.filter(pk__in=frozen)
-
-
 @dataclass(frozen=True)
 class RegionBoard:
     """A region at a closed cut-off: its figures, its units (OOAD and UMAE are institutions),
@@ -148,7 +141,7 @@ class RegionBoard:
 
 def region_board(cutoff: CutOff, region: Region, cutoffs: Sequence[CutOff]) -> RegionBoard:
     basis = cutoff_basis(cutoff)
-    within = in_region_at(cutoff, region)
+    within = frozen_group(cutoff, "region_id", region.pk)
     regions = [row for row in figures_by(None, by="region", basis=basis) if row.key == region.pk]
     agreements = (
         Snapshot.objects.filter(cutoff=cutoff, region_id=region.pk)

@@ -33,7 +33,14 @@ from acuerdos.evaluation.rules import (
     aggregate,
     shown,
 )
-from acuerdos.evaluation.selectors import Basis, GroupRow, basis_for, figures_by, labels
+from acuerdos.evaluation.selectors import (
+    Basis,
+    GroupRow,
+    basis_for,
+    figures_by,
+    frozen_group,
+    labels,
+)
 from acuerdos.organization.models import Region, Theme, Unit
 from acuerdos.organization.scope import Scope
 from acuerdos.progress.models import ProgressReport
@@ -325,9 +332,8 @@ def _within(cutoff: CutOff, kind: str, key: int | None) -> QuerySet[Commitment] 
     """The audience's commitments as the snapshot groups them (never today's grouping)."""
     if kind == Audience.NATION:
         return None
-    column = KIND_COLUMN[kind]
-    ids = Snapshot.objects.filter(cutoff=cutoff, **{column: key}).values("commitment_id")
-    return Commitment.objects.filter(pk__in=ids)
+    assert key is not None
+    return frozen_group(cutoff, KIND_COLUMN[kind], key)
 
 
 def audiences(cutoff: CutOff) -> list[AudienceRef]:
