@@ -115,3 +115,49 @@ def test_two_simultaneous_refreshes_of_one_commitment_leave_one_set_of_periods(w
         InputPeriod.objects.filter(commitment=commitment).values_list("valid_from", flat=True)
     )
     assert sorted(starts) == [dt.date(2026, 6, 1), dt.date(2026, 6, 11)]
+
+
+def test_a_refresh_waits_for_another_write_on_the_commitment_and_reads_what_it_committed(world):
+    """Two validations of one commitment at once: the second refresh must read the first's
+    report once it commits (the commitment is locked first), not the state before it."""
+    commitment = world.own_commitment
+    late, early = (
+        ProgressReport.objects.create(
+            commitment=commitment,
+            author=world.users["liaison"],
+            as_of=as_of,
+            percent=Decimal(percent),
+            progress_num=percent,
+            state=ReportState.SUBMITTED,
+            submitted_on=dt.date(2026, 6, 11),
+        )
+        for as_of, percent in ((dt.date(2026, 6, 10), 70), (dt.date(2026, 5, 31), 40))
+    )
+    first_wrote = threading.Event()
+
+    def validate(report: ProgressReport) -> None:
+        ProgressReport.objects.filter(pk=report.pk).update(
+            state=ReportState.VALIDATED, validated_on=dt.date(2026, 6, 12)
+        )
+        refresh_inputs([commitment.pk])
+
+    def first() -> None:
+        with transaction.atomic():
+            validate(late)
+            first_wrote.set()
+            time.sleep(0.5)  # still uncommitted while the second one starts
+
+    def second() -> None:
+        assert first_wrote.wait(timeout=10)
+        with transaction.atomic():
+            validate(early)
+
+    with time_machine.travel(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC), tick=True):
+        outcomes = _run_at_once(first, second)
+    assert outcomes == [None, None], outcomes
+    commitment.refresh_from_db()
+    # The 10 June report (70 %) is the latest counting one: a refresh that read before the
+    # first write committed would have left the 31 May report's 40 %.
+    assert (commitment.current_progress_num, commitment.current_progress_den) == (70, 1)
+    last = InputPeriod.objects.filter(commitment=commitment).order_by("valid_from").last()
+    assert last is not None and last.progress_num == 70
