@@ -9,6 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from acuerdos.audit.models import AuditEvent
@@ -67,6 +68,16 @@ def test_it_returns_the_existing_email_for_the_same_dedupe_key(
     assert again.pk == first.pk
     assert OutgoingEmail.objects.count() == 1
     assert len(smtp_server.messages) == 1
+
+
+def test_a_key_committed_by_another_worker_after_the_lookup_returns_its_email(monkeypatch):
+    first = mail.email_enqueue(to="a@imss.gob.mx", subject="Uno", body="x", dedupe_key="k:1")
+    # Another worker's row appears between this worker's lookup and its insert: the lookup
+    # saw nothing, the insert meets the key.
+    monkeypatch.setattr(QuerySet, "first", lambda self: None)
+    again = mail.email_enqueue(to="a@imss.gob.mx", subject="Uno", body="x", dedupe_key="k:1")
+    assert again.pk == first.pk
+    assert OutgoingEmail.objects.count() == 1
 
 
 def test_it_never_sends_the_same_email_twice(smtp_server):
