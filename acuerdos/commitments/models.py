@@ -8,14 +8,22 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, Round
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from acuerdos.core.expressions import DayNumber
 from acuerdos.core.models import TimeStampedModel
 from acuerdos.meetings.models import Meeting
 from acuerdos.organization.models import Theme, Unit
 from acuerdos.organization.scope import Scope, scope_for
+
+# The weight in hundredths (weights have two decimals), as the evaluation sums it.
+WEIGHT_CENTS = Cast(Round(F("weight") * 100), models.BigIntegerField())
+# Progress fractions with these denominators have whole ten-thousandths: the evaluation sums
+# them as integers; the others are added up exactly in Python (evaluation.engine).
+DIVISORS_OF_10_000 = tuple(d for d in range(1, 10_001) if 10_000 % d == 0)
 
 
 class Priority(models.TextChoices):
@@ -210,6 +218,47 @@ class Commitment(TimeStampedModel):
         editable=False,
         help_text="As-of date of the report that opened the final run of 100 % reports.",
     )
+    # The same inputs as the national evaluation reads them (evaluation.engine), computed by the
+    # database from the columns above, so that they can never disagree with them: day numbers
+    # instead of ISO dates (integer arithmetic), the weight in hundredths, whether the commitment
+    # was complete by its due date, and its weighted progress in ten-thousandths when that is a
+    # whole number (its progress denominator divides 10 000; NULL otherwise).
+    start_day = models.GeneratedField(
+        expression=DayNumber("start_date"), output_field=models.IntegerField(), db_persist=True
+    )
+    due_day = models.GeneratedField(
+        expression=DayNumber(Coalesce("current_due_date", "due_date")),
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
+    weight_cents = models.GeneratedField(
+        expression=WEIGHT_CENTS, output_field=models.BigIntegerField(), db_persist=True
+    )
+    complete_on_time = models.GeneratedField(
+        expression=Case(
+            When(
+                Q(current_progress_num=F("current_progress_den") * 100)
+                & Q(complete_since__lte=Coalesce("current_due_date", "due_date")),
+                then=Value(True),
+            ),
+            default=Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
+    weighted_progress_e4 = models.GeneratedField(
+        expression=Case(
+            When(
+                current_progress_den__in=DIVISORS_OF_10_000,
+                then=WEIGHT_CENTS
+                * F("current_progress_num")
+                * (Value(10_000) / F("current_progress_den")),
+            ),
+            default=None,
+        ),
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+    )
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -274,17 +323,31 @@ class Commitment(TimeStampedModel):
             models.Index(
                 fields=[
                     "responsible_unit",
-                    "start_date",
+                    "start_day",
                     "cancelled_on",
                     "current_progress_num",
                     "current_progress_den",
-                    "current_due_date",
-                    "due_date",
+                    "due_day",
                     "last_submitted_on",
-                    "complete_since",
-                    "weight",
+                    "complete_on_time",
+                    "weighted_progress_e4",
+                    "weight_cents",
                 ],
                 name="commitment_evaluation_idx",
+            ),
+            # The few whose weighted progress is not a whole number of ten-thousandths, in
+            # unit and denominator order: the evaluation sums them per denominator, unsorted.
+            models.Index(
+                fields=[
+                    "responsible_unit",
+                    "current_progress_den",
+                    "start_day",
+                    "cancelled_on",
+                    "current_progress_num",
+                    "weight_cents",
+                ],
+                condition=Q(weighted_progress_e4__isnull=True),
+                name="commitment_odd_progress_idx",
             ),
         ]
 

@@ -92,7 +92,12 @@ class _Columns:
         keys: Iterable[str],
         json_encoder: type[DjangoJSONEncoder] | None,
     ) -> None:
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        # Generated columns are the database's to write.
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if not f.primary_key and not getattr(f, "generated", False)
+        ]
         given = set(keys)
         unknown = given - {f.attname for f in fields}
         if unknown:
