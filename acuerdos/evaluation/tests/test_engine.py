@@ -209,3 +209,97 @@ def test_it_equals_the_pure_rules_on_random_histories(world, specs, t_days):
             raise Rollback
     except Rollback:
         pass
+
+
+def test_the_generated_inputs_follow_the_columns_they_are_computed_from(world):
+    """The day numbers, the weight in hundredths, "complete on time" and the whole weighted
+    progress are the database's (generated columns): they follow every change of their
+    columns, and their day numbers are core.expressions.day_number's."""
+    from acuerdos.commitments.models import Commitment
+    from acuerdos.core.expressions import day_number
+
+    commitment = CommitmentFactory(
+        agreement=AgreementFactory(meeting=world.meeting),
+        responsible_unit=world.unit("OOAD-QRO"),
+        start_date=dt.date(2026, 3, 20),
+        due_date=dt.date(2026, 7, 15),
+        weight=Decimal("2.55"),
+    )
+
+    def generated():
+        return Commitment.objects.values(
+            "start_day", "due_day", "weight_cents", "complete_on_time", "weighted_progress_e4"
+        ).get(pk=commitment.pk)
+
+    assert generated() == {
+        "start_day": day_number(dt.date(2026, 3, 20)),
+        "due_day": day_number(dt.date(2026, 7, 15)),
+        "weight_cents": 255,
+        "complete_on_time": False,
+        "weighted_progress_e4": 0,
+    }
+    assert day_number(dt.date(1970, 1, 1)) == 0
+    assert day_number(dt.date(2026, 11, 22)) == 20779
+    # An extension moved the due date; the commitment reached 100 % before it.
+    Commitment.objects.filter(pk=commitment.pk).update(
+        current_due_date=dt.date(2026, 9, 30),
+        current_progress_num=100,
+        current_progress_den=1,
+        complete_since=dt.date(2026, 8, 31),
+    )
+    got = generated()
+    assert got["due_day"] == day_number(dt.date(2026, 9, 30))
+    assert got["complete_on_time"] is True
+    assert got["weighted_progress_e4"] == 255 * 100 * 10_000
+    # 2/3 of a percent has no whole number of ten-thousandths: listed apart (NULL).
+    Commitment.objects.filter(pk=commitment.pk).update(
+        current_progress_num=200, current_progress_den=3, complete_since=None
+    )
+    got = generated()
+    assert got["complete_on_time"] is False
+    assert got["weighted_progress_e4"] is None
+    # 12.5 % is 125 000 ten-thousandths per hundredth of weight.
+    Commitment.objects.filter(pk=commitment.pk).update(
+        current_progress_num=25, current_progress_den=2
+    )
+    assert generated()["weighted_progress_e4"] == 255 * 25 * 5_000
+
+
+def test_a_group_too_large_for_the_packed_counters_is_counted_unpacked(world, monkeypatch):
+    """Counters share one integer (engine.FIELD_BITS bits each): a group with more
+    commitments than a field holds is counted again with one sum per counter. With two-bit
+    fields, six overdue commitments in one unit would overflow into the next counter."""
+    from acuerdos.evaluation import engine
+
+    monkeypatch.setattr(engine, "FIELD_BITS", 2)
+    specs = [
+        {
+            "unit": "OOAD-QRO",
+            "start": 0,
+            "length": 10 + i,
+            "weight": 1 + i % 3,
+            "indicator": (45, 15) if i == 5 else None,
+            "reports": [
+                {
+                    "as_of": 5,
+                    "submit_delay": 0,
+                    "review_delay": 1,
+                    "state": "validated",
+                    "value": 7 * i,
+                },
+            ],
+            "extensions": [],
+            "cancel": 3 if i == 6 else None,
+        }
+        for i in range(8)
+    ]
+    with time_machine.travel(NOW, tick=False):
+        for agreement in (world.own, world.foreign, world.shared):
+            agreement.commitments.all().delete()
+        pairs = [build(world, spec, i) for i, spec in enumerate(specs)]
+        refresh_inputs()
+        for t in (day(100), NOW.date()):
+            source = "today" if t == NOW.date() else "history"
+            got = group_figures(by="unit", source=source, as_of=t)
+            assert_same(got, expected_by_unit(pairs, t))
+            assert got[0].figures.counts[rules.Status.OVERDUE] >= 4
