@@ -350,9 +350,9 @@ def _live_group_figures(
     overdue_days = f"CASE WHEN ev.d < {t} THEN CAST({t} - ev.d AS BIGINT) ELSE 0 END"
     if packed:
         counters = [_case(ended, None), _case(open_, None)]
-        stale_sum = f"""CASE WHEN {closed} THEN 0 ELSE
+        stale_sql = f"""CASE WHEN {closed} THEN 0 ELSE
             (CASE WHEN {stale} THEN 1 ELSE 0 END) + {overdue_days} * {1 << FIELD_BITS} END"""
-        sums = [*counters, stale_sum]
+        sums = [*counters, stale_sql]
     else:
         sums = [
             *(_case(ended, i) for i in range(3)),
