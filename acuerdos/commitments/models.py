@@ -319,7 +319,8 @@ class Commitment(TimeStampedModel):
             models.Index(fields=["responsible_unit", "due_date"], name="commitment_unit_due_idx"),
             models.Index(fields=["due_date"], name="commitment_due_idx"),
             # Covers today's evaluation (evaluation.engine): one pass over this index, in unit
-            # order, reads every input without touching the wide table rows.
+            # order, reads every input (and the agreement, for the other groupings) without
+            # touching the wide table rows.
             models.Index(
                 fields=[
                     "responsible_unit",
@@ -332,6 +333,7 @@ class Commitment(TimeStampedModel):
                     "complete_on_time",
                     "weighted_progress_e4",
                     "weight_cents",
+                    "agreement",
                 ],
                 name="commitment_evaluation_idx",
             ),
@@ -345,6 +347,7 @@ class Commitment(TimeStampedModel):
                     "cancelled_on",
                     "current_progress_num",
                     "weight_cents",
+                    "agreement",
                 ],
                 condition=Q(weighted_progress_e4__isnull=True),
                 name="commitment_odd_progress_idx",

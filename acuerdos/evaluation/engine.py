@@ -93,9 +93,13 @@ KEY_EXPRESSIONS = {
 }
 
 
-def _keys_sql(by: str | None) -> tuple[str, str]:
+def _keys_sql(by: str | None, *, commitments_first: bool = False) -> tuple[str, str]:
     """The group-key columns of the base rows and the joins they need: only the key of `by`
-    (no join at all for a unit or an agreement), or every key when `by` is None."""
+    (no join at all for a unit or an agreement), or every key when `by` is None.
+
+    `commitments_first` keeps SQLite from choosing another join order (its `CROSS JOIN` is an
+    inner join that fixes the order): the commitments are read on their index, each row then
+    finds its agreement and meeting by primary key."""
     if by is None:
         columns = KEY_EXPRESSIONS
         aliases: tuple[str, ...] = ("a", "m")
@@ -103,11 +107,12 @@ def _keys_sql(by: str | None) -> tuple[str, str]:
         column = GROUP_COLUMNS[by]
         columns = {column: KEY_EXPRESSIONS[column]} if column in KEY_EXPRESSIONS else {}
         aliases = KEY_JOINS[by]
+    join = "CROSS JOIN" if commitments_first and connection.vendor == "sqlite" else "JOIN"
     joins = ""
     if "a" in aliases:
-        joins += " JOIN commitments_agreement a ON a.id = c.agreement_id"
+        joins += f" {join} commitments_agreement a ON a.id = c.agreement_id"
     if "m" in aliases:
-        joins += " JOIN meetings_meeting m ON m.id = a.meeting_id"
+        joins += f" {join} meetings_meeting m ON m.id = a.meeting_id"
     select = "".join(f"{expression} AS {name}, " for name, expression in columns.items())
     return select, joins
 
@@ -274,7 +279,7 @@ HISTORY_JOIN = """
 
 
 def _group_base(source: str, by: str) -> str:
-    keys, joins = _keys_sql(by)
+    keys, joins = _keys_sql(by, commitments_first=source == "today")
     if source == "today":
         inputs = """c.current_progress_num AS pn, c.current_progress_den AS pd,
             c.due_day AS d, c.last_submitted_on AS ls, c.complete_on_time AS ot,
@@ -379,12 +384,12 @@ def _live_group_figures(
                SUM(CASE WHEN {cancelled} THEN 0 ELSE ev.w END),
                MAX(CASE WHEN {closed} OR ev.d >= {t} THEN 0 ELSE {t} - ev.d END)
         FROM {counted} ev
-        GROUP BY 2
+        {"" if column == "0" else "GROUP BY 2"}
         UNION ALL
         SELECT 1, {gkey}, ev.pd, SUM(ev.w * ev.pn){padding}
         FROM {listed} ev
         WHERE ev.wp IS NULL AND (ev.co IS NULL OR NOT ({cancelled}))
-        GROUP BY 2, 3"""
+        GROUP BY {"3" if column == "0" else "2, 3"}"""
     # Compiling this query costs PostgreSQL's JIT more (~0.6 s at ×100) than it saves: off for
     # this statement's transaction.
     with (
@@ -396,7 +401,9 @@ def _live_group_figures(
         # Today's statement reads the commitments twice: its scope is bound twice.
         cursor.execute(sql, list(scope_params) * (2 if source == "today" else 1))
         rows = cursor.fetchall()
-    main = [row for row in rows if row[0] == 0]
+    # The nation is one group without GROUP BY (no sort of a constant key): it answers a row
+    # even with no commitments, counted 0.
+    main = [row for row in rows if row[0] == 0 and row[2]]
     if packed and any(int(row[2]) >> FIELD_BITS for row in main):
         return _live_group_figures(
             by=by, source=source, as_of=as_of, visible=visible, thresholds=th, packed=False
