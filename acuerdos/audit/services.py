@@ -10,7 +10,7 @@ from typing import Any
 from django.db import models, transaction
 
 from acuerdos.audit.models import AuditEvent
-from acuerdos.core.request_context import current_request_id, current_source
+from acuerdos.core.request_context import current_request_id, current_source, current_token
 
 
 def _jsonable(value: Any) -> Any:
@@ -52,8 +52,12 @@ def build(
     paths: `str(target)` may follow foreign keys.
 
     `source` defaults to where the current request came from ("web" pages or the "api"), and to
-    "web" outside a request; commands, jobs and imports pass their own."""
+    "web" outside a request; commands, jobs and imports pass their own. A request made with an
+    API token names the token in the event's context."""
     user = actor if actor is not None and getattr(actor, "pk", None) else None
+    context = dict(context or {})
+    if (token := current_token()) is not None:
+        context.setdefault("token", {"id": token[0], "name": token[1]})
     return AuditEvent(
         actor=user,
         actor_label=str(user) if user is not None else (str(actor) if actor else "sistema"),
@@ -63,7 +67,7 @@ def build(
         target_label=(label if label is not None else str(target))[:300],
         commitment_id=commitment_id,
         changes=_jsonable(dict(changes or {})),
-        context=_jsonable(dict(context or {})),
+        context=_jsonable(context),
         request_id=current_request_id(),
         source=source or current_source() or "web",
     )

@@ -15,7 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from acuerdos.core.request_context import request_id_var, request_source_var
+from acuerdos.core.request_context import request_id_var, request_source_var, request_token_var
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 API_PREFIX = "/api/"
@@ -30,7 +30,8 @@ class RequestIdMiddleware:
     """Give every request an id (from `X-Request-ID` when well-formed), for logs and audit, and
     remember where it came from (pages or API) for the audit events it writes.
 
-    Both context variables are reset when the response is ready: gunicorn threads serve one
+    The context variables (and the API token one, which the token authentication sets) are
+    reset when the response is ready: gunicorn threads serve one
     request after another, and the next one must not inherit this one's values."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -41,9 +42,11 @@ class RequestIdMiddleware:
         rid = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(rid)
         source_token = request_source_var.set(request_source(request))
+        api_token = request_token_var.set(None)  # set by the API's token authentication
         try:
             response = self.get_response(request)
         finally:
+            request_token_var.reset(api_token)
             request_source_var.reset(source_token)
             request_id_var.reset(token)
         response["X-Request-ID"] = rid

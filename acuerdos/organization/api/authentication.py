@@ -16,6 +16,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
 
+from acuerdos.core.request_context import request_token_var
 from acuerdos.organization.models import ApiToken
 from acuerdos.organization.tokens import token_for_secret, token_touch
 
@@ -44,6 +45,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if token is None:
             raise exceptions.AuthenticationFailed(_("Token no válido, vencido o revocado."))
         token_touch(token)
+        # The audit events this request writes name the token (audit.services.build).
+        request_token_var.set((token.pk, token.name))
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str | None:

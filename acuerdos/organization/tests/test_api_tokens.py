@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from acuerdos.audit.models import AuditEvent
+from acuerdos.core.request_context import current_token
 from acuerdos.organization.api.authentication import TokenRateThrottle
 from acuerdos.organization.models import ApiToken, User
 from acuerdos.organization.tokens import token_create, token_revoke
@@ -172,6 +173,26 @@ def test_a_write_token_writes_without_csrf(world: World):
     )
     assert response.status_code == 201, response.content
     assert world.own_commitment.extension_requests.count() == 1
+
+
+def test_an_audit_event_written_with_a_token_names_the_token(
+    clients: dict[str, Client], world: World
+):
+    liaison = world.users["liaison"]
+    secret = new_token(liaison, can_write=True)
+    token = ApiToken.objects.get(user=liaison)
+    url = f"/api/v1/commitments/{world.own_commitment.pk}/extension-requests/"
+    body = {"new_due_date": "2026-12-31", "justification": "Licitación desierta."}
+    response = Client().post(url, body, content_type="application/json", **bearer(secret))
+    assert response.status_code == 201, response.content
+    event = AuditEvent.objects.filter(action="commitment.extension_requested").latest("pk")
+    assert event.source == "api"
+    assert event.context["token"] == {"id": token.pk, "name": "Power BI"}
+    # The request's end forgets the token: what runs next does not inherit it.
+    assert current_token() is None
+    # The audit log says which token wrote the event.
+    page = clients["coordinator"].get(reverse("audit:log"))
+    assert "token «Power BI»" in page.content.decode()
 
 
 def test_it_writes_last_used_at_most_once_a_minute(world: World):
