@@ -127,7 +127,7 @@ def milestones_problem(target_kind: str, milestones: Sequence[MilestoneSpec]) ->
 
 
 def _commitment_create(
-    agreement: Agreement, spec: CommitmentSpec, *, actor: Any, source: str
+    agreement: Agreement, spec: CommitmentSpec, *, actor: Any, source: str | None
 ) -> Commitment:
     """Save one commitment of an agreement with its co-responsible units and milestones,
     audited as `commitment.created`."""
@@ -178,7 +178,7 @@ def agreement_create(
     validating_area: Unit | None = None,
     priority: str = Priority.MEDIUM,
     actor: Any = None,
-    source: str = "web",
+    source: str | None = None,
 ) -> Agreement:
     """Create an agreement and one commitment per responsible unit, audited.
 
@@ -620,7 +620,7 @@ def commitment_add(*, agreement: Agreement, actor: Any, spec: CommitmentSpec) ->
         raise DomainError("La unidad ya tiene un compromiso en este acuerdo.")
     if spec.responsible_unit in spec.co_responsible_units:
         raise DomainError("La unidad responsable no puede ser también corresponsable.")
-    commitment = _commitment_create(agreement, spec, actor=actor, source="web")
+    commitment = _commitment_create(agreement, spec, actor=actor, source=None)
     notify(
         recipients=unit_people(spec.responsible_unit.pk),
         kind="commitment.created",

@@ -18,7 +18,7 @@ from acuerdos.evaluation.settings import thresholds
 from acuerdos.evaluation.signals import cutoff_closed
 
 
-def cutoff_get_or_create(*, date: dt.date, actor: Any = None, source: str = "web") -> CutOff:
+def cutoff_get_or_create(*, date: dt.date, actor: Any = None, source: str | None = None) -> CutOff:
     """The cut-off of that date, created (open) and audited if it does not exist."""
     existing = CutOff.objects.filter(date=date).first()
     if existing is not None:
@@ -51,7 +51,7 @@ def _true(column: str) -> str:
 
 @transaction.atomic
 def cutoff_close(
-    *, date: dt.date, actor: Any = None, source: str = "web", th: Thresholds | None = None
+    *, date: dt.date, actor: Any = None, source: str | None = None, th: Thresholds | None = None
 ) -> tuple[CutOff, bool]:
     """Close the cut-off of `date`: freeze one snapshot row per commitment that counts at that
     date, evaluated with the history as it stood then, and the figures of every group computed

@@ -34,7 +34,7 @@ def round_save(
     number: int | None,
     actor: Any,
     round_: Round | None = None,
-    source: str = "web",
+    source: str | None = None,
 ) -> Round:
     """Create a round (or update `round_`): name, number and year, audited with before/after."""
     values: dict[str, Any] = {"name": name.strip(), "number": number, "year": year}
@@ -61,7 +61,9 @@ def round_save(
 
 
 @transaction.atomic
-def round_get_or_create(*, name: str, year: int, actor: Any = None, source: str = "web") -> Round:
+def round_get_or_create(
+    *, name: str, year: int, actor: Any = None, source: str | None = None
+) -> Round:
     """The round with this name, created (and audited) if it does not exist yet."""
     existing = Round.objects.filter(name=name).first()
     if existing is not None:
@@ -103,7 +105,7 @@ def meeting_save(
     participants: Iterable[Unit] | None = None,
     is_demo: bool = False,
     actor: Any = None,
-    source: str = "web",
+    source: str | None = None,
     meeting: Meeting | None = None,
     round_: Round | Keep | None = KEEP,
     minuta: MinutaUpload | None = None,

@@ -201,7 +201,7 @@ def user_create(
     password: str | None,
     memberships: list[tuple[Unit, str]],
     actor: Any = None,
-    source: str = "web",
+    source: str | None = None,
 ) -> User:
     """Create a user with their memberships (unit, role), audited."""
     user = User(email=email.strip().lower(), full_name=full_name.strip())
@@ -225,7 +225,7 @@ def user_create(
 
 @transaction.atomic
 def membership_grant(
-    *, user: User, unit: Unit, role: str, actor: Any = None, source: str = "web"
+    *, user: User, unit: Unit, role: str, actor: Any = None, source: str | None = None
 ) -> Membership:
     """Give a user a role in a unit (or re-activate it), audited."""
     membership, created = Membership.objects.get_or_create(
@@ -329,7 +329,7 @@ def invitation_resend(*, user: User, actor: Any, base_url: str | None = None) ->
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, actor: Any, source: str = "web") -> Membership:
+def membership_end(*, membership: Membership, actor: Any, source: str | None = None) -> Membership:
     """Take a role away: the membership stays (not vigente) so that the history of who did what
     in that unit keeps its meaning. Audited as `membership.ended`."""
     membership = Membership.objects.select_for_update().select_related("unit").get(pk=membership.pk)

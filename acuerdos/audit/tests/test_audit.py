@@ -75,3 +75,24 @@ def test_it_diffs_only_changed_fields():
         {"a": 1, "b": dt.date(2026, 6, 30), "c": Decimal("1.50")},
         {"a": 1, "b": dt.date(2026, 7, 31), "c": Decimal("1.50")},
     ) == {"b": ["2026-06-30", "2026-07-31"]}
+
+
+@pytest.mark.parametrize("source", ["api", "web"])
+def test_services_write_the_source_of_the_request_that_called_them(source):
+    """Services that commands call with their own source default to the request's (an API
+    write is "api" even through a service that the pages call too)."""
+    import datetime as dt
+
+    from acuerdos.core.request_context import request_source_var
+    from acuerdos.evaluation.models import CutOff
+    from acuerdos.evaluation.services import cutoff_get_or_create
+
+    token = request_source_var.set(source)
+    try:
+        cutoff = cutoff_get_or_create(date=dt.date(2026, 12, 31))
+    finally:
+        request_source_var.reset(token)
+    event = AuditEvent.objects.filter(target_type="evaluation.cutoff").latest("pk")
+    assert CutOff.objects.filter(pk=cutoff.pk).exists()
+    assert event.target_id == str(cutoff.pk)
+    assert event.source == source

@@ -17,7 +17,7 @@ ALIAS_MAX = UnitAlias._meta.get_field("alias").max_length or 300
 
 
 @transaction.atomic
-def unit_alias_add(*, unit: Unit, alias: str, actor: Any, source: str = "web") -> UnitAlias:
+def unit_alias_add(*, unit: Unit, alias: str, actor: Any, source: str | None = None) -> UnitAlias:
     """Record that `alias` (e.g. «Cd. de México Nte.») names `unit`, audited as
     `unitalias.created`; the next preview of the same file recognises it.
 
