@@ -317,7 +317,8 @@ def _live_group_figures(
     key alone (no sort): three decisions per row, each adding to up to three counters packed in
     one integer, and a few sums; on track is what is left. Weighted progress is summed exactly:
     as integers over 1/10 000 for denominators dividing 10 000, the others per denominator in
-    a second, small branch of the same statement, added up in Python with `Fraction`."""
+    a second, small branch of the same statement (each term split in two halves that SQLite can
+    add without overflow), added up in Python with `Fraction`."""
     th = thresholds or configured_thresholds()
     if th.at_risk_margin.denominator != 1:
         raise ValueError("AT_RISK_MARGIN must be a whole number of percentage points")
@@ -366,7 +367,7 @@ def _live_group_figures(
             f"CASE WHEN {closed} THEN 0 ELSE {overdue_days} END",
         ]
     gkey = "0" if column == "0" else "ev." + column
-    padding = ", NULL" * (len(sums) + 2)
+    padding = ", NULL" * (len(sums) + 1)
     if source == "today":
         # Two passes over the commitments' indexes: every commitment on the evaluation index,
         # the few with other denominators on their partial index. SQLite's planner counts no
@@ -386,7 +387,8 @@ def _live_group_figures(
         FROM {counted} ev
         {"" if column == "0" else "GROUP BY 2"}
         UNION ALL
-        SELECT 1, {gkey}, ev.pd, SUM(ev.w * ev.pn){padding}
+        SELECT 1, {gkey}, ev.pd, SUM((ev.w * ev.pn) >> 32), SUM((ev.w * ev.pn) & 4294967295)
+               {padding}
         FROM {listed} ev
         WHERE ev.wp IS NULL AND (ev.co IS NULL OR NOT ({cancelled}))
         GROUP BY {"3" if column == "0" else "2, 3"}"""
@@ -409,9 +411,11 @@ def _live_group_figures(
             by=by, source=source, as_of=as_of, visible=visible, thresholds=th, packed=False
         )
     weighted: dict[int, Fraction] = {}
-    for _, key, den, wn, *_rest in (row for row in rows if row[0] == 1):
+    # Σ w·pn of one denominator comes in two halves (high and low 32 bits of each term): the
+    # terms of a large indicator denominator are large, and SQLite's SUM stops at 2⁶³.
+    for _, key, den, high, low, *_rest in (row for row in rows if row[0] == 1):
         weighted[int(key or 0)] = weighted.get(int(key or 0), Fraction(0)) + Fraction(
-            int(wn), int(den)
+            (int(high) << 32) + int(low), int(den)
         )
     results = []
     for _, key_value, n_value, *values in sorted(main, key=lambda row: int(row[1] or 0)):

@@ -303,3 +303,76 @@ def test_a_group_too_large_for_the_packed_counters_is_counted_unpacked(world, mo
             got = group_figures(by="unit", source=source, as_of=t)
             assert_same(got, expected_by_unit(pairs, t))
             assert got[0].figures.counts[rules.Status.OVERDUE] >= 4
+
+
+def test_large_indicator_denominators_add_up_without_overflow(world):
+    """Twenty-five commitments sharing one indicator target with a 14-digit denominator: each
+    weighted term is about 4·10¹⁷, their sum passes 2⁶³ (SQLite's SUM would stop there). The
+    figures still equal the pure rules'."""
+    start = dt.date(2026, 1, 1)
+    target = Decimal("9876543210.1237")
+    value = Decimal("4000000000.0001")
+    with time_machine.travel(dt.datetime(2026, 6, 1, 18, tzinfo=dt.UTC), tick=False):
+        for agreement in (world.own, world.foreign, world.shared):
+            agreement.commitments.all().delete()
+        pairs = []
+        for _ in range(25):
+            commitment = CommitmentFactory(
+                agreement=AgreementFactory(meeting=world.meeting),
+                responsible_unit=world.unit("OOAD-QRO"),
+                start_date=start,
+                due_date=dt.date(2026, 12, 31),
+                weight=Decimal("1"),
+                target_kind=TargetKind.INDICATOR,
+                baseline=Decimal("0"),
+                target_value=target,
+            )
+            num, den = report_fraction(
+                target_kind="indicator",
+                indicator_value=value,
+                baseline=commitment.baseline,
+                target_value=commitment.target_value,
+            )
+            report = ProgressReport.objects.create(
+                commitment=commitment,
+                author=world.users["liaison"],
+                as_of=dt.date(2026, 5, 1),
+                state="validated",
+                indicator_value=value,
+                submitted_on=dt.date(2026, 5, 2),
+                validated_on=dt.date(2026, 5, 3),
+                progress_num=num,
+                progress_den=den,
+            )
+            assert den > 10**13
+            pairs.append(
+                (
+                    commitment,
+                    rules.Commitment(
+                        start=start,
+                        due=dt.date(2026, 12, 31),
+                        target=rules.Target(
+                            "indicator", baseline=Fraction(0), target=Fraction(target)
+                        ),
+                        weight=Fraction(1),
+                        reports=(
+                            rules.Report(
+                                dt.date(2026, 5, 1),
+                                Fraction(value),
+                                dt.date(2026, 5, 2),
+                                dt.date(2026, 5, 3),
+                                report.pk,
+                            ),
+                        ),
+                    ),
+                )
+            )
+        refresh_inputs()
+        t = dt.date(2026, 6, 1)
+        for by, source in (("unit", "today"), ("national", "today"), ("unit", "history")):
+            got = group_figures(by=by, source=source, as_of=t)
+            if by == "unit":
+                assert_same(got, expected_by_unit(pairs, t))
+            else:
+                national = rules.aggregate(rules.evaluate(rc, t) for _, rc in pairs)
+                assert [g.figures for g in got] == [national]
