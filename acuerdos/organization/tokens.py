@@ -28,7 +28,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from acuerdos.audit import services as audit
 from acuerdos.core.errors import DomainError
-from acuerdos.organization.models import ApiToken
+from acuerdos.organization.models import ApiToken, User
+from acuerdos.organization.two_factor_forms import PasswordCheckForm
 
 TOKEN_MARK = "acu_"  # noqa: S105  (a public marker, not a secret)
 """Every secret starts with this mark, so that a leaked one is recognisable in a scan."""
@@ -170,8 +171,12 @@ def token_touch(token: ApiToken, *, now: dt.datetime | None = None) -> None:
 # --- The page ---------------------------------------------------------------------------------
 
 
-class TokenForm(forms.Form):
-    """Crear token: a name, a validity, and whether it may write."""
+class TokenForm(PasswordCheckForm):
+    """Crear token: a name, a validity, whether it may write, and the person's password: a
+    token is a credential that outlives the session, so a session left open (or stolen) is not
+    enough to mint one."""
+
+    field_order = ("name", "days", "can_write", "password")
 
     name = forms.CharField(
         label=gettext_lazy("Nombre"),
@@ -226,8 +231,10 @@ def _page(
 def token_list(request: HttpRequest) -> HttpResponse:
     """Tokens de API: the person's tokens and the form to create one (whose secret this very
     answer shows, once)."""
+    user = request.user
+    assert isinstance(user, User)  # login_required
     if request.method == "POST":
-        form = TokenForm(request.POST)
+        form = TokenForm(request.POST, user=user)
         if form.is_valid():
             try:
                 token, secret = token_create(
@@ -239,9 +246,10 @@ def token_list(request: HttpRequest) -> HttpResponse:
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                return _page(request, TokenForm(), created=token, secret=secret, status=201)
+                created_form = TokenForm(user=user)
+                return _page(request, created_form, created=token, secret=secret, status=201)
         return _page(request, form, status=400)
-    return _page(request, TokenForm())
+    return _page(request, TokenForm(user=user))
 
 
 @require_POST

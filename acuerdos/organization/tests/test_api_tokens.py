@@ -23,6 +23,7 @@ from conftest import World
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)
+PASSWORD = "contrasena-segura-123"  # the personas' (conftest)
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,9 @@ def new_token(user: User, *, days: int = 30, can_write: bool = False) -> str:
 
 
 def test_it_shows_the_secret_once_and_keeps_only_its_hash(clients: dict[str, Client], world: World):
-    response = clients["liaison"].post(reverse("tokens:list"), {"name": "Power BI", "days": "90"})
+    response = clients["liaison"].post(
+        reverse("tokens:list"), {"name": "Power BI", "days": "90", "password": PASSWORD}
+    )
     assert response.status_code == 201
     secret = response.context["secret"]
     assert secret.startswith("acu_") and secret in response.content.decode()
@@ -67,8 +70,20 @@ def test_it_lists_only_ones_own_tokens(clients: dict[str, Client], world: World)
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": "", "days": "30"}, "Este campo es requerido"),
-        ({"name": "X", "days": "7"}, "Seleccione una opción válida"),
+        (
+            {"name": "", "days": "30", "password": "contrasena-segura-123"},
+            "Este campo es requerido",
+        ),
+        ({"name": "X", "days": "7", "password": "contrasena-segura-123"}, "Seleccione una opción"),
+        ({"name": "X", "days": "30"}, "Escriba su contraseña para confirmar."),
+        (
+            {"name": "X", "days": "30", "password": "otra-cosa-1234"},
+            "La contraseña no es correcta.",
+        ),
+        (
+            {"name": "X", "days": "30", "can_write": "on", "password": "otra-cosa-1234"},
+            "La contraseña no es correcta.",
+        ),
     ],
 )
 def test_it_refuses_a_bad_form_in_spanish(clients: dict[str, Client], data: Any, message: str):

@@ -49,6 +49,7 @@ def test_a_liaison_creates_uses_and_revokes_a_token(page: Page, live_server: Any
     _shot(page, "tokens-01-vacio")
     page.get_by_label("Nombre").fill("Power BI tablero regional")
     page.get_by_label("Vigencia").select_option("365")
+    page.get_by_label("Su contraseña actual").fill(PASSWORD)
     page.get_by_role("button", name="Crear token").click()
     secret = page.get_by_label("Token", exact=True).input_value()
     assert secret.startswith("acu_")
