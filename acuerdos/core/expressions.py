@@ -10,6 +10,12 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql.compiler import SQLCompiler
 
 EPOCH = dt.date(1970, 1, 1)
+# A date's day number in each database's SQL; `%(expressions)s` is the date. julianday() of
+# 1970-01-01 is 2440587.5, so the difference of two dates is whole.
+DAY_NUMBER_SQL = {
+    "sqlite": "CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)",
+    "postgresql": "(%(expressions)s - DATE '1970-01-01')",
+}
 
 
 def day_number(day: dt.date) -> int:
@@ -27,17 +33,9 @@ class DayNumber(models.Func):
     def as_sqlite(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
     ) -> Any:
-        # julianday('1970-01-01') is 2440587.5: the difference of two dates is whole.
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)",
-            **extra,
-        )
+        return self.as_sql(compiler, connection, template=DAY_NUMBER_SQL["sqlite"], **extra)
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
     ) -> Any:
-        return self.as_sql(
-            compiler, connection, template="(%(expressions)s - DATE '1970-01-01')", **extra
-        )
+        return self.as_sql(compiler, connection, template=DAY_NUMBER_SQL["postgresql"], **extra)

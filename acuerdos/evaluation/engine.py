@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from acuerdos.commitments.models import DIVISORS_OF_10_000
-from acuerdos.core.expressions import day_number
+from acuerdos.core.expressions import DAY_NUMBER_SQL, day_number
 from acuerdos.evaluation.rules import STATUS_ORDER, GroupFigures, Status, Thresholds
 from acuerdos.evaluation.settings import thresholds as configured_thresholds
 
@@ -284,15 +284,11 @@ def _group_base(source: str, by: str) -> str:
         inputs = """c.current_progress_num AS pn, c.current_progress_den AS pd,
             c.due_day AS d, c.last_submitted_on AS ls, c.complete_on_time AS ot,
             c.weighted_progress_e4 AS wp"""
-    else:
+    else:  # the generated columns' formulas (commitments.models), on the period's inputs
         pn, pd = "COALESCE(ip.progress_num, 0)", "COALESCE(ip.progress_den, 1)"
         due = "COALESCE(ip.due_date, c.due_date)"
         divisors = ", ".join(str(d) for d in DIVISORS_OF_10_000)
-        day = (
-            f"({due} - DATE '1970-01-01')"
-            if connection.vendor == "postgresql"
-            else f"CAST(julianday({due}) - 2440587.5 AS INTEGER)"
-        )
+        day = DAY_NUMBER_SQL[connection.vendor] % {"expressions": due}
         inputs = f"""{pn} AS pn, {pd} AS pd, {day} AS d, ip.last_submitted_on AS ls,
             ({pn} = 100 * {pd} AND ip.complete_since <= {due}) AS ot,
             CASE WHEN {pd} IN ({divisors})
