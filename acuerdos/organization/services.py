@@ -267,12 +267,15 @@ def password_link(user: User, *, route: str, base_url: str | None = None) -> str
     return _site_url(base_url) + reverse(route, kwargs={"uidb64": uid, "token": token})
 
 
-def _send(user: User, *, template: str, context: dict[str, Any]) -> None:
-    """One plain-text e-mail in Spanish to the user's work address."""
+def account_mail(
+    user: User, *, template: str, context: dict[str, Any], to: str | None = None
+) -> None:
+    """One plain-text e-mail in Spanish about the person's account
+    (`organization/email/<template>.txt` and its subject), to their work address or to `to`."""
     context = {"user": user, "timeout_days": invitation_days(), **context}
     subject = render_to_string(f"organization/email/{template}_subject.txt", context)
     body = render_to_string(f"organization/email/{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [user.email])
+    send_mail(" ".join(subject.split()), body, None, [to or user.email])
 
 
 def invitation_days() -> int:
@@ -285,7 +288,7 @@ def _invitation_send(user: User, *, actor: Any, base_url: str | None, action: st
     user.save(update_fields=["password"])
     link = password_link(user, route="invitation_accept", base_url=base_url)
     audit.record(actor=actor, action=action, target=user, context={"email": user.email})
-    _send(user, template="invitation", context={"link": link, "actor": actor})
+    account_mail(user, template="invitation", context={"link": link, "actor": actor})
 
 
 @transaction.atomic
@@ -421,28 +424,15 @@ def user_rename(*, user: User, full_name: str, actor: Any) -> User:
     return user
 
 
+def email_domains() -> list[str]:
+    """The domains a work e-mail may have (`ACUERDOS_EMAIL_DOMAINS`; none: any)."""
+    return [d.lower() for d in getattr(settings, "ACUERDOS_EMAIL_DOMAINS", ())]
+
+
 def email_domain_allowed(email: str) -> bool:
-    """Whether the address is in one of `ACUERDOS_EMAIL_DOMAINS` (any address when none set)."""
-    domains = [d.lower() for d in getattr(settings, "ACUERDOS_EMAIL_DOMAINS", ())]
+    """Whether the address is in one of `email_domains()` (any address when none set)."""
+    domains = email_domains()
     return not domains or email.rsplit("@", 1)[-1].lower() in domains
-
-
-def _email_changed_notice(user: User, *, to: str, old: str, new: str, actor: Any) -> None:
-    """The plain-text notice of an address change, in Spanish, to one of the two addresses."""
-    subject = _("Acuerdos IMSS: cambió su correo de acceso")
-    body = _(
-        "Hola, %(name)s:\n\n"
-        "%(actor)s, de la Coordinación central, cambió el correo con el que usted ingresa a "
-        "Acuerdos:\n\n"
-        "  antes: %(old)s\n"
-        "  ahora: %(new)s\n\n"
-        "Su contraseña y sus sesiones abiertas siguen igual; desde ahora ingrese con el correo "
-        "nuevo. Los avisos de Acuerdos llegarán a esa dirección.\n\n"
-        "Si usted no esperaba este cambio, comuníquelo de inmediato a la Coordinación central.\n\n"
-        "Acuerdos IMSS · Dirección de Operación y Evaluación\n"
-        "Este es un correo automático; no lo responda.\n"
-    ) % {"name": user.full_name, "actor": actor, "old": old, "new": new}
-    send_mail(subject, body, None, [to])
 
 
 @transaction.atomic
@@ -480,13 +470,14 @@ def user_email_change(*, user: User, email: str, actor: Any, base_url: str | Non
         target=user,
         changes={"email": [old, new]},
     )
+    notice = {"old": old, "new": new, "actor": actor}
     if user.is_active and user.last_login is None:
         _invitation_send(user, actor=actor, base_url=base_url, action="user.invitation_resent")
     else:
-        _email_changed_notice(user, to=new, old=old, new=new, actor=actor)
+        account_mail(user, template="email_changed", context=notice, to=new)
     # The old mailbox may be gone (SMTP errors are OSErrors): the change and the new notice stand.
     with contextlib.suppress(OSError):
-        _email_changed_notice(user, to=old, old=old, new=new, actor=actor)
+        account_mail(user, template="email_changed", context=notice, to=old)
     return user
 
 
@@ -534,5 +525,5 @@ def password_reset_request(*, email: str, base_url: str | None = None) -> bool:
         return False
     audit.record(actor=user, action="user.password_reset_requested", target=user, source="job")
     link = password_link(user, route="password_reset_confirm", base_url=base_url)
-    _send(user, template="password_reset", context={"link": link})
+    account_mail(user, template="password_reset", context={"link": link})
     return True

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -29,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from acuerdos.audit.services import record
 from acuerdos.organization.models import User
 from acuerdos.organization.scope import scope_for
-from acuerdos.organization.services import end_sessions
+from acuerdos.organization.services import account_mail, end_sessions
 
 RECOVERY_CODE_COUNT = 10
 RESET_REASON_MAX_LENGTH = 300
@@ -269,21 +268,8 @@ def two_factor_verify(*, actor: User, code: str) -> Attempt:
 def _reset_notice(user: User, *, actor: Any) -> bool:
     """Tell the person, at their work address, that their second factor was reset. Whether the
     mail server took it (a refusal does not undo the reset: the person is waiting for it)."""
-    subject = "Acuerdos IMSS: se restableció su segundo factor de autenticación"
-    body = (
-        f"Hola, {user.full_name}:\n\n"
-        f"{actor}, de la Coordinación central, restableció el segundo factor de autenticación "
-        "de su cuenta en Acuerdos: su aplicación de autenticación y sus códigos de recuperación "
-        "ya no sirven, y se cerraron sus sesiones abiertas.\n\n"
-        "La próxima vez que ingrese con su correo y su contraseña, configure de nuevo el "
-        "segundo factor con su aplicación (su rol lo requiere si es coordinador) y guarde los "
-        "nuevos códigos de recuperación en un lugar seguro.\n\n"
-        "Si usted no pidió este cambio, comuníquelo de inmediato a la Coordinación central.\n\n"
-        "Acuerdos IMSS · Dirección de Operación y Evaluación\n"
-        "Este es un correo automático; no lo responda.\n"
-    )
     try:
-        send_mail(subject, body, None, [user.email])
+        account_mail(user, template="two_factor_reset", context={"actor": actor})
     except OSError:  # SMTP errors are OSErrors
         return False
     return True

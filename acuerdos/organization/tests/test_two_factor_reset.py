@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from acuerdos.audit.models import AuditEvent
+from acuerdos.organization import services as organization_services
 from acuerdos.organization import two_factor_services as services
 from acuerdos.organization.models import Role, Unit, User
 from acuerdos.organization.tests.factories import MembershipFactory, UserFactory
@@ -166,7 +167,7 @@ def test_the_reset_stands_when_the_mail_server_refuses_the_notice(
     def refuse(*args: Any, **kwargs: Any) -> int:
         raise ConnectionRefusedError("SMTP caído")
 
-    monkeypatch.setattr(services, "send_mail", refuse)
+    monkeypatch.setattr(organization_services, "send_mail", refuse)  # account_mail's
     person = world.users["validator"]
     enrol(person)
     response = clients["coordinator"].post(reset_url(person), valid(), follow=True)
