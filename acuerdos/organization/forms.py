@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from acuerdos.organization.models import Role, Unit, User
 from acuerdos.organization.selectors import AccountStatus, LastAccess, PeopleFilters
+from acuerdos.organization.services import email_domain_allowed, email_domains
 
 
 class LoginForm(AuthenticationForm):
@@ -200,9 +200,8 @@ def clean_work_email(raw: str, *, person: User | None = None) -> str:
     """A work e-mail for an account: lower case, in an allowed domain (`ACUERDOS_EMAIL_DOMAINS`)
     and used by no other account than `person`."""
     value = raw.strip().lower()
-    domains = [d.lower() for d in getattr(settings, "ACUERDOS_EMAIL_DOMAINS", ())]
-    if domains and value.rsplit("@", 1)[-1] not in domains:
-        allowed = ", ".join(f"@{d}" for d in domains)
+    if not email_domain_allowed(value):
+        allowed = ", ".join(f"@{d}" for d in email_domains())
         raise forms.ValidationError(
             _("Use el correo institucional (%(allowed)s)."), params={"allowed": allowed}
         )

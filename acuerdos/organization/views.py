@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import FormView, TemplateView
 
 from acuerdos.audit.selectors import action_label
-from acuerdos.audit.story import ACTIONS
 from acuerdos.core.htmx import is_htmx, render_page_or_partial
 from acuerdos.core.pagination import paginate
 from acuerdos.organization import selectors, services
@@ -48,21 +47,9 @@ from acuerdos.organization.two_factor_services import (
     two_factor_reset,
 )
 
-# The people events told in Spanish on a person's page (the commitment story has the rest).
-PERSON_ACTIONS: dict[str, Any] = {
-    **ACTIONS,
-    "user.created": gettext_lazy("dio de alta la cuenta"),
-    "user.email_changed": gettext_lazy("cambió el correo de acceso"),
-    "user.invited": gettext_lazy("envió la invitación"),
-    "user.updated": gettext_lazy("corrigió el nombre"),
-    "user.invitation_resent": gettext_lazy("reenvió la invitación"),
-    "user.deactivated": gettext_lazy("desactivó la cuenta"),
-    "user.reactivated": gettext_lazy("reactivó la cuenta"),
-    "user.password_set": gettext_lazy("eligió su contraseña"),
-    "user.password_reset_requested": gettext_lazy("pidió restablecer su contraseña"),
-    "membership.granted": gettext_lazy("asignó un rol"),
-    "membership.ended": gettext_lazy("retiró un rol"),
-}
+# A person's page tells their history with the audit log's labels (audit.selectors.action_label),
+# but for the creation of the account, which the commitments' story calls otherwise.
+PERSON_ACTIONS: dict[str, Any] = {"user.created": gettext_lazy("dio de alta la cuenta")}
 
 
 class LoginView(auth_views.LoginView):
