@@ -31,8 +31,8 @@ class RequestIdMiddleware:
     remember where it came from (pages or API) for the audit events it writes.
 
     The context variables (and the API token one, which the token authentication sets) are
-    reset when the response is ready: gunicorn threads serve one
-    request after another, and the next one must not inherit this one's values."""
+    reset when the response is ready: gunicorn threads serve one request after another, and the
+    next one must not inherit this one's values."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

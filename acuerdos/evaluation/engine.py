@@ -421,7 +421,7 @@ def _live_group_figures(
             term, open_sum, stale_sum = (int(v or 0) for v in values[:3])
             cancelled_n, fulfilled, on_time = _unpacked(term, 3)
             overdue_n, at_risk_n, due_n = _unpacked(open_sum, 3)
-            stale_n, od_sum = _unpacked(stale_sum, 1)[0], stale_sum >> FIELD_BITS
+            (stale_n,), od_sum = _unpacked(stale_sum, 1), stale_sum >> FIELD_BITS
         else:
             cancelled_n, fulfilled, on_time, overdue_n, at_risk_n, due_n, stale_n, od_sum = (
                 int(v or 0) for v in values[:8]

@@ -237,13 +237,12 @@ def compliance_group(row: GroupRow) -> dict[str, Any]:
     }
 
 
-def compliance_payload(user: Any, *, as_of: dt.date, by: str) -> dict[str, Any]:
+def compliance_payload(user: Any, *, basis: Basis, by: str) -> dict[str, Any]:
     """`compliance --format json` (PRODUCT.md §5) within `user`'s scope (None: everything, as
-    the command): the groups with commitments that count at the date."""
-    basis = basis_for(as_of=as_of)
+    the command): the groups with commitments that count at the basis date."""
     groups = [
         compliance_group(row)
         for row in figures_by(user, by=by, basis=basis)
         if row.figures.total > 0
     ]
-    return {"as_of": as_of.isoformat(), "by": by, "groups": groups}
+    return {"as_of": basis.as_of.isoformat(), "by": by, "groups": groups}

@@ -26,7 +26,7 @@ from acuerdos.evaluation.api.serializers import (
     CutOffSerializer,
 )
 from acuerdos.evaluation.models import CutOff, CutOffStatus
-from acuerdos.evaluation.selectors import compliance_payload
+from acuerdos.evaluation.selectors import basis_for, compliance_payload
 from acuerdos.organization.api.common import query_filters
 from acuerdos.organization.scope import scope_for
 
@@ -41,9 +41,8 @@ class ComplianceView(APIView):
     )
     def get(self, request: Request) -> Response:
         f = query_filters(request, ComplianceQuerySerializer)
-        return Response(
-            compliance_payload(request.user, as_of=f.get("as_of") or today(), by=f["by"])
-        )
+        basis = basis_for(as_of=f.get("as_of") or today())
+        return Response(compliance_payload(request.user, basis=basis, by=f["by"]))
 
 
 class CutOffViewSet(viewsets.ReadOnlyModelViewSet[CutOff]):

@@ -26,7 +26,8 @@ class Command(BaseCommand):
             as_of = parse_iso_date(options["as_of"])
         except ValueError as exc:
             raise CommandError(f"Fecha inválida «{options['as_of']}»: use AAAA-MM-DD.") from exc
-        payload = compliance_payload(None, as_of=as_of, by=options["by"])
+        basis = basis_for(as_of=as_of)
+        payload = compliance_payload(None, basis=basis, by=options["by"])
         fmt = options["format"]
         if fmt == "json":
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
@@ -67,7 +68,6 @@ class Command(BaseCommand):
         text = [[("n/a" if v is None else str(v)) for v in row] for row in flat]
         text = [[row[0], row[1][:48], *row[2:]] for row in text]
         widths = [max(len(str(x)) for x in col) for col in zip(headers, *text, strict=False)]
-        basis = basis_for(as_of=as_of)
         self.stdout.write(f"Cifras {basis.label} ({basis.source})")
         for row in [headers, *text]:
             self.stdout.write("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)))
