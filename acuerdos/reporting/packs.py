@@ -107,28 +107,18 @@ def pack_content(
     }
     sent = ProgressReport.objects.filter(commitment_id__in=ids).exclude(state=ReportState.DRAFT)
     asked = ExtensionRequest.objects.filter(commitment_id__in=ids)
+    waiting: set[int] = set()
     if cutoff is not None:  # the history as it stood at the cut-off
-        midnight = next_midnight(day)
         sent = sent.filter(submitted_on__lte=day)
-        asked = asked.filter(created_at__lt=midnight)
+        asked = asked.filter(created_at__lt=next_midnight(day))
+        # Decided after the cut-off: still waiting then (the dashboards' rule).
+        waiting = set(sent.undecided_at(day).values_list("pk", flat=True))
     reports: dict[int, list[tuple[dt.date, dt.date | None, str, Fraction]]] = defaultdict(list)
-    for cid, as_of_, submitted, state, num, den, validated_on, reviewed_at in sent.order_by(
-        "as_of", "pk"
-    ).values_list(
-        "commitment_id",
-        "as_of",
-        "submitted_on",
-        "state",
-        "progress_num",
-        "progress_den",
-        "validated_on",
-        "reviewed_at",
+    for pk, cid, as_of_, submitted, state, num, den in sent.order_by("as_of", "pk").values_list(
+        "pk", "commitment_id", "as_of", "submitted_on", "state", "progress_num", "progress_den"
     ):
-        if cutoff is not None and (
-            (validated_on is not None and validated_on > day)
-            or (reviewed_at is not None and reviewed_at >= midnight)
-        ):
-            state = ReportState.SUBMITTED  # decided after the cut-off: still waiting then
+        if pk in waiting:
+            state = ReportState.SUBMITTED
         reports[cid].append((as_of_, submitted, str(ReportState(state).label), Fraction(num, den)))
     extensions: dict[int, list[tuple[dt.date, dt.date, str, dt.date | None]]] = defaultdict(list)
     for ext in asked.order_by("created_at", "pk"):
