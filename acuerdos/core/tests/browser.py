@@ -7,6 +7,16 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 WIDTHS = (1280, 375)
+PASSWORD = "contrasena-segura-123"  # every persona's (organization.tests.factories)
+
+
+def log_in(page: Page, base_url: str, email: str, *, landing: str = "/") -> None:
+    """Log in through the login page as a persona and wait for the page it lands on."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Correo institucional").fill(email)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Ingresar").click()
+    page.wait_for_url(f"{base_url}{landing}")
 
 
 def watch_console(page: Page) -> list[str]:

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from acuerdos.core.tests.browser import PASSWORD, log_in, watch_console
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "contrasena-segura-123"
 SHOTS = os.environ.get("ACUERDOS_SCREENSHOTS", "")
 
 
@@ -34,14 +35,9 @@ def test_a_liaison_creates_uses_and_revokes_a_token(page: Page, live_server: Any
     from django.core.cache import cache
 
     cache.clear()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    errors = watch_console(page)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Correo institucional").fill(world.users["liaison"].email)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Ingresar").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, world.users["liaison"].email)
 
     page.goto(f"{live_server.url}/cuenta/tokens/")
     expect(page.get_by_role("heading", name="Tokens de API", exact=True)).to_be_visible()

@@ -12,12 +12,11 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from acuerdos.core.tests.browser import screenshots, watch_console
+from acuerdos.core.tests.browser import log_in, screenshots, watch_console
 from acuerdos.organization.models import Membership, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "contrasena-segura-123"
 NEW_PASSWORD = "Compromisos-Queretaro-2026"
 SHOTS = Path("/tmp/shots/helper-people")  # noqa: S108 - screenshots for people, not data
 
@@ -41,11 +40,7 @@ def test_the_coordinator_invites_an_enlace_who_sets_a_password_and_sees_their_un
     )
     page = coordinator_context.new_page()
     errors = watch_console(page)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Correo institucional").fill(world.users["coordinator"].email)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Ingresar").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, world.users["coordinator"].email)
     page.locator("#ac-nav").get_by_role("button", name="Coordinación", exact=True).click()
     page.locator("#ac-nav").get_by_role("link", name="Personas").click()
     page.wait_for_url(f"{live_server.url}/personas/")

@@ -14,12 +14,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from acuerdos.audit.models import AuditEvent
-from acuerdos.core.tests.browser import screenshots
+from acuerdos.core.tests.browser import log_in, screenshots, watch_console
 from acuerdos.organization import two_factor_services as services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "contrasena-segura-123"
 SHOTS = Path("/tmp/shots/helper-2fa-reset")  # noqa: S108 - screenshots for people, not data
 
 
@@ -35,13 +34,8 @@ def test_a_coordinator_resets_a_persons_second_factor_in_the_browser(browser, li
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-MX")
     page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Correo institucional").fill(world.users["coordinator"].email)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Ingresar").click()
-    page.wait_for_url(f"{live_server.url}/")
+    errors = watch_console(page)
+    log_in(page, live_server.url, world.users["coordinator"].email)
 
     page.goto(f"{live_server.url}/personas/{person.pk}/")
     expect(page.locator("dl.ac-facts")).to_contain_text("Activo · quedan 10 códigos")
