@@ -11,8 +11,10 @@ and the 1-minute load average before and after.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -20,9 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import PAST, timed
 
 from acuerdos.core.dates import today
-from acuerdos.evaluation.selectors import basis_for, figures_by
+from acuerdos.evaluation.selectors import GroupRow, basis_for, figures_by
 
 GROUPINGS = ("unit", "national", "region", "theme", "area", "meeting")
+
+
+def _figures(by: str, day: dt.date) -> Callable[[], list[GroupRow]]:
+    return lambda: figures_by(None, by=by, basis=basis_for(as_of=day))
 
 
 def main() -> None:
@@ -33,8 +39,8 @@ def main() -> None:
     print(f"{connection.vendor}: figures_by(None, by=…), median of {repeat} (seconds)")
     print(f"{'grouping':<10}{'today':>9}{'past date':>11}")
     for by in GROUPINGS:
-        now = timed(lambda by=by: figures_by(None, by=by, basis=basis_for(as_of=today())), repeat)
-        past = timed(lambda by=by: figures_by(None, by=by, basis=basis_for(as_of=PAST)), repeat)
+        now = timed(_figures(by, today()), repeat)
+        past = timed(_figures(by, PAST), repeat)
         print(f"{by:<10}{now:>9.3f}{past:>11.3f}")
     print(f"load {load:.1f} → {os.getloadavg()[0]:.1f}")
 
